@@ -1,0 +1,110 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AuthInfo } from '@modelcontextprotocol/server';
+
+/** Log levels accepted by {@link TaskMCPContext.log}; the MCP/syslog names. */
+export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
+
+/**
+ * Everything a tool handler may want to know about the invocation it runs in.
+ *
+ * One object is created per invocation (a foreground `tools/call`, or one leg of a task) and made
+ * ambient through AsyncLocalStorage, so helpers deep in a call stack can read it with
+ * {@link getContext} without parameter passing. Nothing here is shared between invocations.
+ */
+export interface TaskMCPContext {
+  /** JSON-RPC id of the request that started the work (for a task: the `tools/call` that created it). */
+  readonly requestId: string | number;
+  /** Name of the tool being run. */
+  readonly toolName: string;
+  /** Set when the handler runs as a background task. */
+  readonly taskId?: string;
+  /** 1-based attempt number of a task leg (retries increase it); 1 in the foreground. */
+  readonly attempt: number;
+  /**
+   * Fires when the work should stop: the client cancelled (`notifications/cancelled` in the
+   * foreground, `tasks/cancel` for a task), the tool's `timeoutMs` elapsed, or the server is shutting down.
+   * `signal.reason` says which.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Answers to a previous `inputRequired(...)` result, keyed by the keys the tool chose. In the foreground these
+   * are the multi-round-trip `inputResponses`; in a task they are the answers delivered with `tasks/update`.
+   */
+  readonly inputResponses?: Readonly<Record<string, unknown>>;
+  /** Opaque state a previous `inputRequired(...)` round asked to have echoed back. */
+  readonly requestState?: string;
+  /** The validated access token of the caller, when the transport authenticated one. */
+  readonly authInfo?: AuthInfo;
+  /**
+   * Report progress. In the foreground this becomes `notifications/progress` (when the client sent a
+   * progress token); in a task it becomes the task's `statusMessage`, visible to every `tasks/get`.
+   */
+  reportProgress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Log a message for this invocation (to the client where the protocol allows it, else to the server log). */
+  log(level: LogLevel, message: string, data?: unknown): Promise<void>;
+  debug(message: string, data?: unknown): Promise<void>;
+  info(message: string, data?: unknown): Promise<void>;
+  warn(message: string, data?: unknown): Promise<void>;
+  error(message: string, data?: unknown): Promise<void>;
+}
+
+/** The parts of a context that differ between the foreground and a task leg. */
+export interface ContextSource {
+  requestId: string | number;
+  toolName: string;
+  taskId?: string;
+  attempt?: number;
+  signal: AbortSignal;
+  inputResponses?: Record<string, unknown>;
+  requestState?: string;
+  authInfo?: AuthInfo;
+  reportProgress(progress: number, total?: number, message?: string): Promise<void>;
+  log(level: LogLevel, message: string, data?: unknown): Promise<void>;
+}
+
+const storage = new AsyncLocalStorage<TaskMCPContext>();
+
+export function createContext(source: ContextSource): TaskMCPContext {
+  const log = source.log;
+  return Object.freeze({
+    requestId: source.requestId,
+    toolName: source.toolName,
+    taskId: source.taskId,
+    attempt: source.attempt ?? 1,
+    signal: source.signal,
+    inputResponses: source.inputResponses,
+    requestState: source.requestState,
+    authInfo: source.authInfo,
+    reportProgress: source.reportProgress,
+    log,
+    debug: (message: string, data?: unknown) => log('debug', message, data),
+    info: (message: string, data?: unknown) => log('info', message, data),
+    warn: (message: string, data?: unknown) => log('warning', message, data),
+    error: (message: string, data?: unknown) => log('error', message, data),
+  });
+}
+
+/** Run `fn` with `context` as the ambient context of everything it calls. */
+export function runWithContext<T>(context: TaskMCPContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/**
+ * The context of the tool invocation the caller runs in.
+ *
+ * @throws Error when called outside a tool handler (there is no invocation to describe).
+ */
+export function getContext(): TaskMCPContext {
+  const context = storage.getStore();
+  if (!context) {
+    throw new Error(
+      'getContext() was called outside a tool invocation: call it from a tool handler or from code the handler calls.',
+    );
+  }
+  return context;
+}
+
+/** Like {@link getContext}, but `undefined` outside a tool invocation. */
+export function currentContext(): TaskMCPContext | undefined {
+  return storage.getStore();
+}

@@ -1,0 +1,56 @@
+import {
+  MissingRequiredClientCapabilityError,
+  ProtocolError,
+  ProtocolErrorCode,
+} from '@modelcontextprotocol/server';
+
+export { ProtocolError, ProtocolErrorCode };
+
+/** The id under which the tasks extension is negotiated (SEP-2663). */
+export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+
+/** JSON-RPC error codes used by taskmcp beyond the SDK's {@link ProtocolErrorCode}. */
+export const TaskErrorCode = {
+  /** The tool's `timeoutMs` elapsed (the same code the SDK uses for request timeouts). */
+  Timeout: -32001,
+} as const;
+
+/**
+ * An error whose message is meant for the caller. Throwing it from a tool handler produces an
+ * `isError: true` result carrying the message verbatim, both in the foreground and in a task.
+ *
+ * Any other thrown `Error` produces the same kind of result (with its message, unless the server masks
+ * error details); throw a {@link ProtocolError} instead to fail the call with a JSON-RPC error.
+ */
+export class ToolError extends Error {
+  override readonly name = 'ToolError';
+}
+
+/**
+ * The answer for a task id that does not exist, has expired, or belongs to someone else. One message for all
+ * three on purpose: a caller must not learn whether another principal's task exists.
+ */
+export function taskNotFound(taskId: string): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, `Task not found: ${taskId}`);
+}
+
+/** `-32021` with the `requiredCapabilities` data the tasks extension prescribes. */
+export function tasksExtensionRequired(message: string): ProtocolError {
+  return new MissingRequiredClientCapabilityError(
+    { requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } } },
+    message,
+  );
+}
+
+/** A JSON-RPC error object as stored for a failed task and shown by `tasks/get`. */
+export interface JsonRpcErrorObject {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+export function toJsonRpcError(error: ProtocolError): JsonRpcErrorObject {
+  return error.data === undefined
+    ? { code: error.code, message: error.message }
+    : { code: error.code, message: error.message, data: error.data };
+}

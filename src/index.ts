@@ -1,0 +1,56 @@
+/**
+ * taskmcp: MCP servers whose tools run as durable background tasks.
+ *
+ * Explicit named exports only: this list is the public API.
+ */
+
+export type {
+  AuthInfo,
+  CallToolResult,
+  InputRequiredResult,
+  OAuthTokenVerifier,
+} from '@modelcontextprotocol/server';
+export { acceptedContent, inputRequired, inputResponse } from '@modelcontextprotocol/server';
+export { ANONYMOUS, principalOf } from './auth/principal.js';
+export { type StaticTokenGrant, staticTokenVerifier } from './auth/static.js';
+export { currentContext, getContext, type LogLevel, type TaskMCPContext } from './context/context.js';
+export type { TaskContextSnapshot } from './context/snapshot.js';
+export {
+  type JsonRpcErrorObject,
+  ProtocolError,
+  ProtocolErrorCode,
+  TASKS_EXTENSION,
+  TaskErrorCode,
+  ToolError,
+} from './errors.js';
+export type { ServerLogger } from './server/logger.js';
+export type {
+  TaskMode,
+  TaskOptions,
+  ToolConfig,
+  ToolHandler,
+} from './server/registry.js';
+export type { ToolReturn } from './server/results.js';
+export { type RunOptions, TaskMCP, type TaskMCPOptions } from './server/taskmcp.js';
+export {
+  ComposedTaskEngine,
+  type ComposedTaskEngineOptions,
+  TaskAbortReason,
+  type TaskEngine,
+} from './tasks/engine.js';
+export { MemoryTaskEventBus } from './tasks/memory/bus.js';
+export { MemoryTaskEngine, type MemoryTaskEngineOptions } from './tasks/memory/engine.js';
+export { MemoryTaskQueue } from './tasks/memory/queue.js';
+export { MemoryTaskStore } from './tasks/memory/store.js';
+export { TASKS_URL_ENV } from './tasks/resolve.js';
+export type { QueuedLeg, TaskEvent, TaskEventBus, TaskQueue, TaskStore } from './tasks/seams.js';
+export type {
+  CreateTaskSpec,
+  InputRequestEntry,
+  LegOutcome,
+  LegRun,
+  LegRunner,
+  RetryPolicy,
+  TaskRecord,
+  TaskStatus,
+} from './tasks/types.js';

@@ -1,0 +1,103 @@
+import type { CallToolResult, InputRequiredResult, StandardSchemaV1 } from '@modelcontextprotocol/server';
+import { runWithContext, type TaskMCPContext } from '../context/context.js';
+import { type JsonRpcErrorObject, ProtocolError, ProtocolErrorCode, toJsonRpcError } from '../errors.js';
+import type { ToolDefinition } from './registry.js';
+import { errorResult, isInputRequiredResult, toCallToolResult } from './results.js';
+
+/** How one run of a tool handler ended, before any foreground- or task-specific mapping. */
+export type HandlerOutcome =
+  | { kind: 'result'; result: CallToolResult }
+  | { kind: 'input_required'; ask: InputRequiredResult }
+  /** A protocol fault (`ProtocolError`): a JSON-RPC error in the foreground, a `failed` task otherwise. */
+  | { kind: 'error'; error: JsonRpcErrorObject; cause: ProtocolError }
+  /** Anything else the handler threw: an `isError` result (after retries, for a task). */
+  | { kind: 'thrown'; message: string; result: CallToolResult };
+
+/** Run a tool handler with `context` ambient, and classify how it ended. Never throws. */
+export async function runHandler(
+  tool: ToolDefinition,
+  args: unknown,
+  context: TaskMCPContext,
+  options: { maskErrorDetails: boolean },
+): Promise<HandlerOutcome> {
+  try {
+    const value = await runWithContext(context, () => tool.handler(args as never, context));
+    if (isInputRequiredResult(value)) return { kind: 'input_required', ask: value };
+    const result = toCallToolResult(value);
+    const invalid = await outputProblem(tool, result);
+    if (invalid) {
+      const error = new ProtocolError(ProtocolErrorCode.InvalidParams, invalid);
+      return { kind: 'error', error: toJsonRpcError(error), cause: error };
+    }
+    return { kind: 'result', result };
+  } catch (error) {
+    if (error instanceof ProtocolError) return { kind: 'error', error: toJsonRpcError(error), cause: error };
+    return {
+      kind: 'thrown',
+      message: error instanceof Error ? error.message : String(error),
+      result: errorResult(error, { maskErrorDetails: options.maskErrorDetails, toolName: tool.name }),
+    };
+  }
+}
+
+/**
+ * Validate wire arguments with the tool's schema. The foreground and every task leg validate through this one
+ * function, so a handler sees identically parsed arguments wherever it runs.
+ */
+export async function parseArguments(
+  tool: ToolDefinition,
+  args: Record<string, unknown>,
+): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  const schema = tool.config.input as StandardSchemaV1 | undefined;
+  if (!schema) return { ok: true, value: args };
+  const result = await schema['~standard'].validate(args);
+  if (!result.issues) return { ok: true, value: result.value };
+  return {
+    ok: false,
+    message: `Invalid arguments for tool '${tool.name}': ${describeIssues(result.issues)}`,
+  };
+}
+
+/**
+ * One signal for everything that should stop a handler: the caller's own signal(s) and, when the tool has a
+ * `timeoutMs`, a deadline. The reason says which fired.
+ */
+export function withDeadline(
+  signals: AbortSignal[],
+  timeoutMs: number | undefined,
+): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
+  if (timeoutMs === undefined)
+    return { signal: AbortSignal.any(signals), timedOut: () => false, dispose: () => {} };
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new ProtocolError(-32001, `The tool timed out after ${timeoutMs} ms.`)),
+    timeoutMs,
+  );
+  return {
+    signal: AbortSignal.any([...signals, deadline.signal]),
+    timedOut: () => deadline.signal.aborted,
+    dispose: () => clearTimeout(timer),
+  };
+}
+
+/** Why a result does not match the tool's output schema, or `undefined` when it does (or there is none). */
+async function outputProblem(tool: ToolDefinition, result: CallToolResult): Promise<string | undefined> {
+  const schema = tool.config.output as StandardSchemaV1 | undefined;
+  if (!schema || result.isError) return undefined;
+  if (result.structuredContent === undefined) {
+    return `Tool '${tool.name}' has an output schema but returned no structured content.`;
+  }
+  const checked = await schema['~standard'].validate(result.structuredContent);
+  return checked.issues
+    ? `Tool '${tool.name}' returned structured content that does not match its output schema: ${describeIssues(checked.issues)}`
+    : undefined;
+}
+
+function describeIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path?.map((p) => (typeof p === 'object' ? p.key : p)).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

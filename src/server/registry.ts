@@ -1,0 +1,156 @@
+import type {
+  InputRequiredResult,
+  StandardSchemaWithJSON,
+  ToolAnnotations,
+} from '@modelcontextprotocol/server';
+import type { TaskMCPContext } from '../context/context.js';
+import type { RetryPolicy } from '../tasks/types.js';
+import type { ToolReturn } from './results.js';
+
+/**
+ * How a tool relates to tasks:
+ * - `forbidden`: always runs in the foreground (the default);
+ * - `optional`: runs as a task when the client can handle one, in the foreground otherwise;
+ * - `required`: only runs as a task; clients that cannot handle one get a clear error.
+ */
+export type TaskMode = 'forbidden' | 'optional' | 'required';
+
+export interface TaskOptions {
+  mode?: TaskMode;
+  /** How long the task and its result are kept after creation. */
+  ttlMs?: number;
+  /** Suggested interval between `tasks/get` polls. */
+  pollIntervalMs?: number;
+  /** Abort the handler (through `ctx.signal`) and fail the call after this long; applies in the foreground too. */
+  timeoutMs?: number;
+  /** Re-run a task leg whose handler threw, with backoff; each attempt shows in the task's `statusMessage`. */
+  retry?: RetryPolicy;
+}
+
+type Infer<S> = S extends StandardSchemaWithJSON
+  ? StandardSchemaWithJSON.InferOutput<S>
+  : Record<string, never>;
+
+export interface ToolConfig<Input extends StandardSchemaWithJSON | undefined = undefined> {
+  name: string;
+  title?: string;
+  description?: string;
+  /** Arguments schema (Standard Schema with JSON Schema support, e.g. zod 4). */
+  input?: Input;
+  /** Schema of `structuredContent`; advertised as `outputSchema`. */
+  output?: StandardSchemaWithJSON;
+  annotations?: ToolAnnotations;
+  _meta?: Record<string, unknown>;
+  /** `true` is `{ mode: 'optional' }`; `false` or absent is `forbidden`. */
+  task?: boolean | TaskOptions;
+  /**
+   * Runs in the foreground before the tool is started, foreground or task. Return an `inputRequired(...)` result
+   * to ask the client first (a multi-round-trip round, answered before any task exists); return nothing to go on.
+   * The answers reach the handler as `ctx.inputResponses`.
+   */
+  preflight?: (
+    args: Infer<Input>,
+    ctx: TaskMCPContext,
+  ) => InputRequiredResult | undefined | Promise<InputRequiredResult | undefined>;
+}
+
+export type ToolHandler<Input extends StandardSchemaWithJSON | undefined> = (
+  args: Infer<Input>,
+  ctx: TaskMCPContext,
+) => ToolReturn | Promise<ToolReturn>;
+
+/** Task settings with every default applied. */
+export interface ResolvedTaskOptions {
+  mode: TaskMode;
+  ttlMs: number;
+  pollIntervalMs: number;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+}
+
+export interface ToolDefinition {
+  name: string;
+  config: ToolConfig<StandardSchemaWithJSON | undefined>;
+  handler: ToolHandler<StandardSchemaWithJSON | undefined>;
+  task: ResolvedTaskOptions;
+}
+
+export interface TaskDefaults {
+  ttlMs: number;
+  pollIntervalMs: number;
+  maxTtlMs: number;
+}
+
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+export function resolveTaskOptions(
+  name: string,
+  task: ToolConfig['task'],
+  defaults: TaskDefaults,
+): ResolvedTaskOptions {
+  const options: TaskOptions =
+    task === true ? { mode: 'optional' } : task === false || task === undefined ? {} : task;
+  const mode = options.mode ?? (task === undefined || task === false ? 'forbidden' : 'optional');
+  if (!['forbidden', 'optional', 'required'].includes(mode)) {
+    throw new TypeError(
+      `Tool '${name}': task.mode must be 'forbidden', 'optional' or 'required', got '${mode}'.`,
+    );
+  }
+  const ttlMs = options.ttlMs ?? defaults.ttlMs;
+  const pollIntervalMs = options.pollIntervalMs ?? defaults.pollIntervalMs;
+  positiveInteger(name, 'task.ttlMs', ttlMs);
+  positiveInteger(name, 'task.pollIntervalMs', pollIntervalMs);
+  if (ttlMs > defaults.maxTtlMs) {
+    throw new RangeError(
+      `Tool '${name}': task.ttlMs ${ttlMs} exceeds the server maximum of ${defaults.maxTtlMs} ms.`,
+    );
+  }
+  if (options.timeoutMs !== undefined) positiveInteger(name, 'task.timeoutMs', options.timeoutMs);
+  if (options.retry !== undefined) {
+    positiveInteger(name, 'task.retry.attempts', options.retry.attempts);
+    if (options.retry.backoff) {
+      if (!['fixed', 'exponential'].includes(options.retry.backoff.type)) {
+        throw new TypeError(`Tool '${name}': task.retry.backoff.type must be 'fixed' or 'exponential'.`);
+      }
+      nonNegativeInteger(name, 'task.retry.backoff.delayMs', options.retry.backoff.delayMs);
+    }
+  }
+  return { mode, ttlMs, pollIntervalMs, timeoutMs: options.timeoutMs, retry: options.retry };
+}
+
+export class ToolRegistry {
+  private readonly tools = new Map<string, ToolDefinition>();
+
+  add(definition: ToolDefinition): void {
+    if (!TOOL_NAME.test(definition.name)) {
+      throw new TypeError(
+        `Invalid tool name '${definition.name}': use 1-128 letters, digits, '_', '-' or '.'.`,
+      );
+    }
+    if (this.tools.has(definition.name))
+      throw new Error(`A tool named '${definition.name}' is already registered.`);
+    this.tools.set(definition.name, definition);
+  }
+
+  get(name: string): ToolDefinition | undefined {
+    return this.tools.get(name);
+  }
+
+  list(): ToolDefinition[] {
+    return [...this.tools.values()];
+  }
+}
+
+function positiveInteger(tool: string, field: string, value: number): void {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new RangeError(`Tool '${tool}': ${field} must be a positive integer (milliseconds), got ${value}.`);
+  }
+}
+
+function nonNegativeInteger(tool: string, field: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(
+      `Tool '${tool}': ${field} must be a non-negative integer (milliseconds), got ${value}.`,
+    );
+  }
+}

@@ -1,0 +1,146 @@
+import type {
+  CallToolRequest,
+  CallToolResult,
+  InputRequiredResult,
+  McpServer as McpServerType,
+  ServerContext,
+} from '@modelcontextprotocol/server';
+import { McpServer } from '@modelcontextprotocol/server';
+import { createContext, runWithContext, type TaskMCPContext } from '../context/context.js';
+import { ProtocolError, ProtocolErrorCode, TASKS_EXTENSION } from '../errors.js';
+import * as legacy from '../wire/legacy/index.js';
+import * as modern from '../wire/modern/index.js';
+import { createTaskResult } from '../wire/modern/shapes.js';
+import { asToolCallResult, dispatchedElsewhere, serveToolCalls } from '../wire/sdk-gaps.js';
+import { parseArguments, runHandler, withDeadline } from './invoke.js';
+import type { ServerLogger } from './logger.js';
+import type { ToolDefinition, ToolRegistry } from './registry.js';
+import type { TaskService } from './task-service.js';
+
+export type Era = 'modern' | 'legacy';
+
+/** What the per-connection (stdio) or per-request (HTTP) SDK server is built from. */
+export interface ServerInternals {
+  info: { name: string; version: string; title?: string };
+  instructions?: string;
+  registry: ToolRegistry;
+  tasks: TaskService;
+  /** Resource and prompt registrations, replayed onto every SDK server instance. */
+  extras: ReadonlyArray<(server: McpServerType) => void>;
+  maskErrorDetails: boolean;
+  /** Fires when the TaskMCP server closes; aborts foreground handlers. */
+  shutdown: AbortSignal;
+  log: ServerLogger;
+}
+
+/**
+ * Build one SDK `McpServer` for one serving unit of the given era. The SDK builds one per HTTP request (and per
+ * stdio connection); everything durable lives in `internals`, so instances are cheap and share nothing mutable.
+ */
+export function buildSdkServer(internals: ServerInternals, era: Era): McpServerType {
+  const server = new McpServer(internals.info, {
+    capabilities: {
+      tools: {},
+      ...(era === 'modern' ? { extensions: { [TASKS_EXTENSION]: {} } } : {}),
+    },
+    instructions: internals.instructions,
+  });
+  for (const tool of internals.registry.list()) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.config.title,
+        description: tool.config.description,
+        inputSchema: tool.config.input,
+        outputSchema: tool.config.output,
+        annotations: tool.config.annotations,
+        _meta: tool.config._meta,
+      },
+      dispatchedElsewhere,
+    );
+  }
+  serveToolCalls(server, (params, ctx) => callTool(internals, era, params, ctx));
+  if (era === 'modern') modern.serveModernTaskMethods(server, internals.tasks);
+  for (const register of internals.extras) register(server);
+  return server;
+}
+
+/** Dispatch one `tools/call`: validate, route (foreground or task), run. */
+async function callTool(
+  internals: ServerInternals,
+  era: Era,
+  params: CallToolRequest['params'],
+  ctx: ServerContext,
+): Promise<CallToolResult | InputRequiredResult> {
+  const tool = internals.registry.get(params.name);
+  if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${params.name} not found`);
+  const rawArgs = params.arguments ?? {};
+  const route = era === 'modern' ? modern.routeToolCall(tool, ctx) : legacy.routeToolCall(tool);
+  const args = await parseArguments(tool, rawArgs);
+  if (!args.ok) return { content: [{ type: 'text', text: args.message }], isError: true };
+
+  const deadline = withDeadline([ctx.mcpReq.signal, internals.shutdown], tool.task.timeoutMs);
+  try {
+    const context = foregroundContext(internals, tool, ctx, deadline.signal);
+    if (tool.config.preflight) {
+      const preflight = tool.config.preflight;
+      const ask = await runWithContext(context, () => preflight(args.value as never, context));
+      if (ask) return ask;
+    }
+    if (route === 'task') {
+      const requestState = ctx.mcpReq.requestState();
+      const record = await internals.tasks.create(tool, rawArgs, {
+        requestId: ctx.mcpReq.id,
+        sessionId: ctx.sessionId,
+        authInfo: ctx.http?.authInfo,
+        inputResponses: ctx.mcpReq.inputResponses,
+        requestState: typeof requestState === 'string' ? requestState : undefined,
+      });
+      return asToolCallResult(createTaskResult(record));
+    }
+    const outcome = await runHandler(tool, args.value, context, {
+      maskErrorDetails: internals.maskErrorDetails,
+    });
+    if (deadline.timedOut()) throw deadline.signal.reason;
+    switch (outcome.kind) {
+      case 'result':
+        return outcome.result;
+      case 'input_required':
+        return outcome.ask;
+      case 'error':
+        throw outcome.cause;
+      case 'thrown':
+        return outcome.result;
+    }
+  } finally {
+    deadline.dispose();
+  }
+}
+
+function foregroundContext(
+  internals: ServerInternals,
+  tool: ToolDefinition,
+  ctx: ServerContext,
+  signal: AbortSignal,
+): TaskMCPContext {
+  const progressToken = ctx.mcpReq._meta?.progressToken;
+  const requestState = ctx.mcpReq.requestState();
+  return createContext({
+    requestId: ctx.mcpReq.id,
+    toolName: tool.name,
+    signal,
+    inputResponses: ctx.mcpReq.inputResponses,
+    requestState: typeof requestState === 'string' ? requestState : undefined,
+    authInfo: ctx.http?.authInfo,
+    reportProgress: async (progress, total, message) => {
+      if (progressToken === undefined) return;
+      await ctx.mcpReq.notify({
+        method: 'notifications/progress',
+        params: { progressToken, progress, total, message },
+      });
+    },
+    log: async (level, message, data) => {
+      internals.log(level, `[${tool.name}] ${message}`, data);
+    },
+  });
+}

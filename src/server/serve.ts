@@ -1,0 +1,60 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import type { McpHandlerRequestOptions } from '@modelcontextprotocol/server';
+
+export interface HttpServeOptions {
+  /** TCP port (default 3000; 0 picks a free one). */
+  port?: number;
+  /** Interface to bind (default 127.0.0.1: loopback only, with DNS-rebinding protection). */
+  host?: string;
+  /** Path of the MCP endpoint (default `/mcp`). */
+  path?: string;
+}
+
+export interface RunningHttpServer {
+  /** The endpoint URL, e.g. `http://127.0.0.1:3000/mcp`. */
+  url: URL;
+  close(): Promise<void>;
+}
+
+type Fetch = (request: Request, options?: McpHandlerRequestOptions) => Promise<Response>;
+
+/** Serve a web-standard MCP `fetch` handler on node:http at one path; other paths answer 404. */
+export async function serveHttp(fetch: Fetch, options: HttpServeOptions = {}): Promise<RunningHttpServer> {
+  const host = options.host ?? '127.0.0.1';
+  const path = options.path ?? '/mcp';
+  const handle = toNodeHandler({ fetch });
+  const server: HttpServer = createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname !== path) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found. The MCP endpoint is ${path}.\n`);
+      return;
+    }
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`Internal error: ${(error as Error).message}\n`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: new URL(`http://${hostForUrl}:${address.port}${path}`),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}

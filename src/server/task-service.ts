@@ -1,0 +1,152 @@
+import type { AuthInfo } from '@modelcontextprotocol/server';
+import { principalOf } from '../auth/principal.js';
+import { createContext } from '../context/context.js';
+import { captureSnapshot, parseSnapshot, restoredAuthInfo, serializeSnapshot } from '../context/snapshot.js';
+import { taskNotFound } from '../errors.js';
+import type { TaskEngine } from '../tasks/engine.js';
+import { newTaskId } from '../tasks/ids.js';
+import type { LegOutcome, LegRun, TaskRecord } from '../tasks/types.js';
+import { parseArguments, runHandler } from './invoke.js';
+import type { ServerLogger } from './logger.js';
+import type { ToolDefinition, ToolRegistry } from './registry.js';
+
+export interface CallerInfo {
+  requestId: string | number;
+  sessionId?: string;
+  authInfo?: AuthInfo;
+  inputResponses?: Record<string, unknown>;
+  requestState?: string;
+}
+
+/**
+ * Era-neutral task operations: the wire modules translate requests into these calls and records into their era's
+ * shapes. Binding to the caller happens here, so both eras answer a foreign id exactly like an unknown one.
+ */
+export class TaskService {
+  constructor(
+    private readonly engine: TaskEngine,
+    private readonly registry: ToolRegistry,
+    private readonly options: { maskErrorDetails: boolean; log: ServerLogger },
+  ) {}
+
+  /** Create a task for a validated `tools/call`; resolves once `tasks/get` from any front end would find it. */
+  async create(
+    tool: ToolDefinition,
+    args: Record<string, unknown>,
+    caller: CallerInfo,
+    ttlMs?: number,
+  ): Promise<TaskRecord> {
+    const snapshot = captureSnapshot({
+      requestId: caller.requestId,
+      toolName: tool.name,
+      sessionId: caller.sessionId,
+      authInfo: caller.authInfo,
+    });
+    return this.engine.create({
+      taskId: newTaskId(),
+      toolName: tool.name,
+      owner: principalOf(caller.authInfo),
+      args,
+      ttlMs: ttlMs ?? tool.task.ttlMs,
+      pollIntervalMs: tool.task.pollIntervalMs,
+      timeoutMs: tool.task.timeoutMs,
+      retry: tool.task.retry,
+      inputResponses: caller.inputResponses,
+      requestState: caller.requestState,
+      context: serializeSnapshot(snapshot),
+    });
+  }
+
+  /** The caller's task, or the not-found error for unknown, expired and foreign ids alike. */
+  async find(taskId: string, authInfo: AuthInfo | undefined): Promise<TaskRecord> {
+    const record = await this.engine.get(taskId);
+    if (!record || record.owner !== principalOf(authInfo)) throw taskNotFound(taskId);
+    return record;
+  }
+
+  async cancel(taskId: string, authInfo: AuthInfo | undefined): Promise<TaskRecord> {
+    await this.find(taskId, authInfo);
+    const record = await this.engine.cancel(taskId);
+    if (!record) throw taskNotFound(taskId);
+    return record;
+  }
+
+  async answer(
+    taskId: string,
+    responses: Record<string, unknown>,
+    authInfo: AuthInfo | undefined,
+  ): Promise<TaskRecord> {
+    await this.find(taskId, authInfo);
+    const record = await this.engine.answer(taskId, responses);
+    if (!record) throw taskNotFound(taskId);
+    return record;
+  }
+
+  watch(taskId: string, listener: (record: TaskRecord) => void): Promise<() => void> {
+    return this.engine.watch(taskId, listener);
+  }
+
+  /** Run one leg of a task: restore the caller's context and run the tool's handler in it. */
+  readonly runLeg = async (run: LegRun): Promise<LegOutcome> => {
+    const tool = this.registry.get(run.toolName);
+    if (!tool) {
+      return {
+        type: 'error',
+        error: { code: -32603, message: `Tool '${run.toolName}' is not registered in this process.` },
+      };
+    }
+    const args = await parseArguments(tool, run.args);
+    if (!args.ok) return { type: 'error', error: { code: -32602, message: args.message } };
+    let snapshot: ReturnType<typeof parseSnapshot> | undefined;
+    try {
+      snapshot = run.context === null ? undefined : parseSnapshot(run.context);
+    } catch (error) {
+      return {
+        type: 'error',
+        error: { code: -32603, message: `Cannot restore the task's context: ${(error as Error).message}` },
+      };
+    }
+    const log = this.options.log;
+    const context = createContext({
+      requestId: snapshot?.requestId ?? run.taskId,
+      toolName: tool.name,
+      taskId: run.taskId,
+      attempt: run.attempt,
+      signal: run.signal,
+      inputResponses: run.inputResponses,
+      requestState: run.requestState,
+      authInfo: snapshot ? restoredAuthInfo(snapshot) : undefined,
+      reportProgress: run.reportProgress,
+      log: async (level, message, data) => log(level, `[task ${run.taskId}] ${message}`, data),
+    });
+    const outcome = await runHandler(tool, args.value, context, {
+      maskErrorDetails: this.options.maskErrorDetails,
+    });
+    switch (outcome.kind) {
+      case 'result':
+        return { type: 'result', result: outcome.result };
+      case 'error':
+        return { type: 'error', error: outcome.error };
+      case 'thrown':
+        return { type: 'thrown', message: outcome.message, result: outcome.result };
+      case 'input_required':
+        if (!outcome.ask.inputRequests || Object.keys(outcome.ask.inputRequests).length === 0) {
+          return {
+            type: 'error',
+            error: {
+              code: -32603,
+              message: `Tool '${tool.name}' returned an input-required result without input requests; a task can only wait for input.`,
+            },
+          };
+        }
+        return {
+          type: 'input_required',
+          inputRequests: outcome.ask.inputRequests as Record<
+            string,
+            { method: string; params?: Record<string, unknown> }
+          >,
+          requestState: outcome.ask.requestState,
+        };
+    }
+  };
+}

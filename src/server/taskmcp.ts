@@ -1,0 +1,271 @@
+import {
+  createMcpHandler,
+  hostHeaderValidationResponse,
+  localhostAllowedHostnames,
+  localhostAllowedOrigins,
+  type McpHandlerRequestOptions,
+  type McpHttpHandler,
+  type McpServer,
+  type OAuthTokenVerifier,
+  originValidationResponse,
+  type PromptCallback,
+  type ReadResourceCallback,
+  type ReadResourceTemplateCallback,
+  type ResourceMetadata,
+  type ResourceTemplate,
+  requireBearerAuth,
+  type StandardSchemaWithJSON,
+} from '@modelcontextprotocol/server';
+import { type StdioServerHandle, serveStdio } from '@modelcontextprotocol/server/stdio';
+import { getContext, type TaskMCPContext } from '../context/context.js';
+import type { TaskEngine } from '../tasks/engine.js';
+import { resolveEngine } from '../tasks/resolve.js';
+import { type ServerLogger, stderrLogger } from './logger.js';
+import {
+  resolveTaskOptions,
+  type TaskDefaults,
+  type ToolConfig,
+  type ToolHandler,
+  ToolRegistry,
+} from './registry.js';
+import { buildSdkServer, type ServerInternals } from './sdk-server.js';
+import { type HttpServeOptions, isLoopback, type RunningHttpServer, serveHttp } from './serve.js';
+import { TaskService } from './task-service.js';
+
+export interface TaskMCPOptions {
+  name: string;
+  version: string;
+  title?: string;
+  instructions?: string;
+  tasks?: {
+    /** A {@link TaskEngine}, or a URL: `memory://` (default) or `redis://…`. Falls back to `TASKMCP_TASKS_URL`. */
+    engine?: TaskEngine | string;
+    /** Legs this process runs at once when it executes tasks (default 10). */
+    concurrency?: number;
+    /** Retention of a task and its result when the tool sets no `ttlMs` (default 15 minutes). */
+    defaultTtlMs?: number;
+    /** Suggested poll interval when the tool sets none (default 1 s). */
+    defaultPollIntervalMs?: number;
+    /** Upper bound for any tool's `ttlMs` (default 24 hours). */
+    maxTtlMs?: number;
+  };
+  /**
+   * Require a bearer token on HTTP requests. Requests without a valid token get `401` with a `WWW-Authenticate`
+   * challenge; handlers see the verified token as `ctx.authInfo`, and tasks are bound to its principal.
+   */
+  auth?: { verifier: OAuthTokenVerifier; requiredScopes?: string[]; resourceMetadataUrl?: string };
+  /** Replace the message of unexpected errors thrown by tools with a generic one (`ToolError` messages still show). */
+  maskErrorDetails?: boolean;
+  /** Where server and task logs go (default: stderr, level `info`, or `TASKMCP_LOG_LEVEL`). */
+  logger?: ServerLogger;
+}
+
+export type RunOptions = ({ transport: 'stdio' } | ({ transport: 'http' } & HttpServeOptions)) & {
+  /** Execute tasks in this process (default true). Front ends of a distributed engine may leave it to workers. */
+  worker?: boolean;
+};
+
+type ResourceConfig = Parameters<McpServer['registerResource']>[2] & ResourceMetadata;
+
+interface PromptConfig<Args> {
+  title?: string;
+  description?: string;
+  argsSchema?: Args;
+  _meta?: Record<string, unknown>;
+}
+
+const DEFAULTS: TaskDefaults = { ttlMs: 15 * 60_000, pollIntervalMs: 1_000, maxTtlMs: 24 * 60 * 60_000 };
+
+/**
+ * An MCP server whose tools can run as durable background tasks.
+ *
+ * Register tools, resources and prompts, then serve over stdio or Streamable HTTP with {@link TaskMCP.run}, or
+ * mount {@link TaskMCP.fetch} in any web-standard runtime. Both protocol eras are served from the same definitions.
+ */
+export class TaskMCP {
+  readonly name: string;
+  readonly version: string;
+  private readonly options: TaskMCPOptions;
+  private readonly registry = new ToolRegistry();
+  private readonly extras: Array<(server: McpServer) => void> = [];
+  private readonly defaults: TaskDefaults;
+  private readonly log: ServerLogger;
+  private readonly shutdown = new AbortController();
+  private starting?: Promise<ServerInternals>;
+  private engineInstance?: TaskEngine;
+  private httpHandler?: McpHttpHandler;
+  private readonly closers: Array<() => Promise<void>> = [];
+
+  constructor(options: TaskMCPOptions) {
+    if (!options?.name || !options.version) throw new TypeError('TaskMCP needs a name and a version.');
+    this.options = options;
+    this.name = options.name;
+    this.version = options.version;
+    this.log = options.logger ?? stderrLogger();
+    this.defaults = {
+      ttlMs: options.tasks?.defaultTtlMs ?? DEFAULTS.ttlMs,
+      pollIntervalMs: options.tasks?.defaultPollIntervalMs ?? DEFAULTS.pollIntervalMs,
+      maxTtlMs: options.tasks?.maxTtlMs ?? DEFAULTS.maxTtlMs,
+    };
+  }
+
+  /**
+   * Register a tool. The same handler runs in the foreground or, per `task`, as a background task; it receives
+   * the parsed arguments and the invocation's context (also available anywhere below it via {@link getContext}).
+   */
+  tool<Input extends StandardSchemaWithJSON | undefined = undefined>(
+    config: ToolConfig<Input>,
+    handler: ToolHandler<Input>,
+  ): this {
+    if (this.starting) throw new Error(`Register tool '${config.name}' before the server starts.`);
+    if (typeof handler !== 'function') throw new TypeError(`Tool '${config.name}' needs a handler function.`);
+    this.registry.add({
+      name: config.name,
+      config: config as ToolConfig<StandardSchemaWithJSON | undefined>,
+      handler: handler as ToolHandler<StandardSchemaWithJSON | undefined>,
+      task: resolveTaskOptions(config.name, config.task, this.defaults),
+    });
+    return this;
+  }
+
+  /** Register a resource; the arguments are those of the SDK's `McpServer.registerResource`. */
+  resource(name: string, uri: string, metadata: ResourceConfig, read: ReadResourceCallback): this;
+  /** Register a resource template; the arguments are those of the SDK's `McpServer.registerResource`. */
+  resource(
+    name: string,
+    template: ResourceTemplate,
+    metadata: ResourceConfig,
+    read: ReadResourceTemplateCallback,
+  ): this;
+  resource(
+    name: string,
+    uriOrTemplate: string | ResourceTemplate,
+    metadata: ResourceConfig,
+    read: ReadResourceCallback | ReadResourceTemplateCallback,
+  ): this {
+    this.extras.push((server) =>
+      typeof uriOrTemplate === 'string'
+        ? server.registerResource(name, uriOrTemplate, metadata, read as ReadResourceCallback)
+        : server.registerResource(name, uriOrTemplate, metadata, read as ReadResourceTemplateCallback),
+    );
+    return this;
+  }
+
+  /** Register a prompt; the arguments are those of the SDK's `McpServer.registerPrompt`. */
+  prompt<Args extends StandardSchemaWithJSON | undefined = undefined>(
+    name: string,
+    config: PromptConfig<Args>,
+    render: PromptCallback<Args extends StandardSchemaWithJSON ? Args : undefined>,
+  ): this {
+    this.extras.push((server) =>
+      (server.registerPrompt as (...args: unknown[]) => unknown)(name, config, render),
+    );
+    return this;
+  }
+
+  /** The context of the tool invocation the caller runs in (see {@link getContext}). */
+  getContext(): TaskMCPContext {
+    return getContext();
+  }
+
+  /** The task engine, once the server has started. */
+  get engine(): TaskEngine {
+    if (!this.engineInstance) throw new Error('The task engine is created when the server starts.');
+    return this.engineInstance;
+  }
+
+  /**
+   * Start the task engine (idempotent; `run` and `fetch` call it). With `worker: false` this process creates and
+   * answers tasks but leaves running them to worker processes.
+   */
+  start(options: { worker?: boolean } = {}): Promise<void> {
+    return this.internals(options).then(() => undefined);
+  }
+
+  /** The web-standard Streamable HTTP handler (both eras). Authenticates first when `auth` is configured. */
+  readonly fetch = async (request: Request, options: McpHandlerRequestOptions = {}): Promise<Response> => {
+    const handler = await this.http();
+    let authInfo = options.authInfo;
+    if (this.options.auth && !authInfo) {
+      const verified = await requireBearerAuth(this.options.auth)(request);
+      if (verified instanceof Response) return verified;
+      authInfo = verified;
+    }
+    return handler.fetch(request, { ...options, authInfo });
+  };
+
+  /** Serve over stdio or Streamable HTTP. Resolves once serving; `close()` stops it. */
+  async run(options: RunOptions): Promise<{ url?: URL; close(): Promise<void> }> {
+    const internals = await this.internals({ worker: options.worker });
+    if (options.transport === 'stdio') {
+      const handle: StdioServerHandle = serveStdio(({ era }) => buildSdkServer(internals, era), {
+        onerror: (error) => this.log('error', `stdio: ${error.message}`),
+      });
+      this.closers.push(() => handle.close());
+      return { close: () => this.close() };
+    }
+    if (options.transport !== 'http') {
+      throw new TypeError(
+        `Unknown transport '${(options as { transport: string }).transport}': use 'stdio' or 'http'.`,
+      );
+    }
+    const host = options.host ?? '127.0.0.1';
+    const guarded = isLoopback(host)
+      ? async (request: Request, extra?: McpHandlerRequestOptions) =>
+          hostHeaderValidationResponse(request, localhostAllowedHostnames()) ??
+          originValidationResponse(request, localhostAllowedOrigins()) ??
+          this.fetch(request, extra)
+      : this.fetch;
+    const running: RunningHttpServer = await serveHttp(guarded, { ...options, host });
+    this.closers.push(() => running.close());
+    this.log('info', `${this.name} serving MCP on ${running.url} (task engine: ${this.engine.kind})`);
+    return { url: running.url, close: () => this.close() };
+  }
+
+  /**
+   * Stop serving and close the task engine: running task legs get `drainMs` (default 0) to finish before they are
+   * aborted (a distributed engine hands them back to the queue); foreground handlers are aborted at once.
+   */
+  async close(options: { drainMs?: number } = {}): Promise<void> {
+    this.shutdown.abort(new Error('The server is shutting down.'));
+    const closers = this.closers.splice(0).reverse();
+    for (const close of closers)
+      await close().catch((error: Error) => this.log('warning', `close: ${error.message}`));
+    await this.httpHandler?.close();
+    await this.engineInstance?.close(options);
+  }
+
+  private http(): Promise<McpHttpHandler> {
+    if (this.httpHandler) return Promise.resolve(this.httpHandler);
+    return this.internals({}).then((internals) => {
+      this.httpHandler ??= createMcpHandler(({ era }) => buildSdkServer(internals, era), {
+        onerror: (error) => this.log('debug', `http: ${error.message}`),
+      });
+      return this.httpHandler;
+    });
+  }
+
+  private internals(options: { worker?: boolean }): Promise<ServerInternals> {
+    this.starting ??= (async () => {
+      const engine = await resolveEngine(this.options.tasks?.engine, {
+        name: this.name,
+        concurrency: this.options.tasks?.concurrency,
+      });
+      this.engineInstance = engine;
+      const maskErrorDetails = this.options.maskErrorDetails ?? false;
+      const tasks = new TaskService(engine, this.registry, { maskErrorDetails, log: this.log });
+      await engine.start({ runner: tasks.runLeg, worker: options.worker ?? true });
+      return {
+        info: { name: this.name, version: this.version, title: this.options.title },
+        instructions: this.options.instructions,
+        registry: this.registry,
+        tasks,
+        extras: this.extras,
+        maskErrorDetails,
+        shutdown: this.shutdown.signal,
+        log: this.log,
+      };
+    })();
+    return this.starting;
+  }
+}

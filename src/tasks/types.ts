@@ -1,0 +1,111 @@
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import type { JsonRpcErrorObject } from '../errors.js';
+
+/** The five task statuses shared by both protocol eras. */
+export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
+
+export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+export function isTerminal(status: TaskStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+/** One server→client request a task is waiting on (`elicitation/create`, `sampling/createMessage`, `roots/list`). */
+export interface InputRequestEntry {
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+export interface RetryPolicy {
+  /** Total attempts including the first (>= 1). */
+  attempts: number;
+  backoff?: {
+    type: 'fixed' | 'exponential';
+    /** Delay before the second attempt. */
+    delayMs: number;
+    /** Upper bound for exponential growth. */
+    maxDelayMs?: number;
+  };
+}
+
+/**
+ * The authoritative state of one task, as kept by a {@link TaskStore}. Engine-agnostic and JSON-serialisable:
+ * the Redis store keeps it as one JSON value with a real expiry.
+ */
+export interface TaskRecord {
+  taskId: string;
+  toolName: string;
+  /** The principal the task is bound to; lookups by anyone else answer "not found". */
+  owner: string;
+  status: TaskStatus;
+  statusMessage?: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  lastUpdatedAt: number;
+  /** Retention from creation; the record (and everything about the task) is gone after `createdAt + ttlMs`. */
+  ttlMs: number;
+  pollIntervalMs: number;
+  /** Tool arguments as received on the wire; re-validated by the tool's schema before every leg. */
+  args: Record<string, unknown>;
+  /** Each leg runs the handler once; a leg ends with a result, an error, or a request for input. */
+  leg: number;
+  /** 1-based attempt of the current leg. */
+  attempt: number;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  progress?: { progress: number; total?: number; message?: string };
+  /** Outstanding input requests, keyed by task-unique keys surfaced to the client. */
+  inputRequests?: Record<string, InputRequestEntry>;
+  /** Surfaced key → the key the tool used, for the current ask. */
+  inputKeys?: Record<string, string>;
+  /** Answers collected so far for the current ask, keyed by the tool's keys. */
+  inputResponses?: Record<string, unknown>;
+  requestState?: string;
+  result?: CallToolResult;
+  error?: JsonRpcErrorObject;
+}
+
+/** What {@link TaskEngine.create} needs to make a task. */
+export interface CreateTaskSpec {
+  taskId: string;
+  toolName: string;
+  owner: string;
+  args: Record<string, unknown>;
+  ttlMs: number;
+  pollIntervalMs: number;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  /** Answers gathered by multi-round-trip rounds before the task was created; seen by the first leg. */
+  inputResponses?: Record<string, unknown>;
+  requestState?: string;
+  /** Serialised caller context (see the context snapshot); stored beside the record with the same expiry. */
+  context: string;
+}
+
+/** Everything one run of a handler (a leg attempt) gets from the engine. */
+export interface LegRun {
+  taskId: string;
+  toolName: string;
+  owner: string;
+  args: Record<string, unknown>;
+  leg: number;
+  attempt: number;
+  maxAttempts: number;
+  inputResponses?: Record<string, unknown>;
+  requestState?: string;
+  context: string | null;
+  /** Fires on cancel, timeout, or shutdown. */
+  signal: AbortSignal;
+  reportProgress(progress: number, total?: number, message?: string): Promise<void>;
+}
+
+/** How a leg ended. Throwing from a runner is treated like `{ type: 'thrown' }` with a generic message. */
+export type LegOutcome =
+  | { type: 'result'; result: CallToolResult }
+  | { type: 'error'; error: JsonRpcErrorObject }
+  /** The handler threw: retried while attempts remain, otherwise `result` (an `isError` result) completes the task. */
+  | { type: 'thrown'; message: string; result: CallToolResult }
+  | { type: 'input_required'; inputRequests: Record<string, InputRequestEntry>; requestState?: string };
+
+/** Runs one leg of a task; provided by the server that registered the tools. */
+export type LegRunner = (run: LegRun) => Promise<LegOutcome>;
