@@ -1,0 +1,6 @@
+/** taskmcp/redis: the Redis engine (BullMQ + ioredis, optional peer dependencies loaded only when used). */
+export { RedisTaskEventBus } from './bus.js';
+export { RedisTaskEngine, type RedisTaskEngineOptions } from './engine.js';
+export { type RedisKeys, redisKeys } from './keys.js';
+export { BullMQTaskQueue } from './queue.js';
+export { RedisTaskStore } from './store.js';
