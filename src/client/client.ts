@@ -1,0 +1,232 @@
+import {
+  type CallToolResult,
+  type ElicitRequest,
+  type ElicitResult,
+  Client as SdkClient,
+  StreamableHTTPClientTransport,
+  type Tool,
+  type Transport,
+} from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { acceptTaskResults, createTaskResultOf } from './sdk-gaps.js';
+import { TaskHandle, type TaskOperations } from './task-handle.js';
+import { AckSchema, CallTimeoutError, type TaskInfo, TaskInfoSchema } from './types.js';
+
+const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+
+/** Where to connect: an HTTP endpoint, a command to spawn over stdio, or a ready transport (e.g. in-process). */
+export type ConnectTarget =
+  | string
+  | URL
+  | { url: string | URL; headers?: Record<string, string> }
+  | {
+      command: string;
+      args?: string[];
+      env?: Record<string, string>;
+      cwd?: string;
+      stderr?: 'inherit' | 'pipe' | 'ignore';
+    }
+  | { transport: Transport };
+
+export interface ClientOptions {
+  name?: string;
+  version?: string;
+  /** Protocol era: `auto` (default) tries 2026-07-28 first and falls back to 2025-11-25. */
+  era?: 'auto' | 'modern' | 'legacy';
+  /** Declare the tasks extension on every request (default true): the server may then answer with tasks. */
+  tasks?: boolean;
+  /** Answers elicitation requests: multi-round-trip rounds and tasks waiting for input. */
+  onElicit?: (params: ElicitRequest['params']) => ElicitResult | Promise<ElicitResult>;
+  /** First delay between task polls; it doubles up to the server's `pollIntervalMs` (default 20 ms). */
+  initialPollMs?: number;
+}
+
+export interface CallOptions {
+  /** One deadline for the whole call, task polling and input rounds included. A task still running is cancelled. */
+  timeoutMs?: number;
+  /** Aborting cancels the call (and the task, if one was started). */
+  signal?: AbortSignal;
+  /** Called with each new task state while a task runs (status, `statusMessage` progress). */
+  onProgress?: (task: TaskInfo) => void;
+}
+
+/** The SDK's default request timeout; long foreground calls need the caller's deadline instead. */
+const NO_DEADLINE_MS = 2 ** 31 - 1;
+
+/**
+ * An MCP client that drives tasks transparently: `callTool` returns the final result whether the server answered at
+ * once or with a task; `callToolTask` hands out the task itself.
+ */
+export class Client implements TaskOperations {
+  readonly initialPollMs: number;
+
+  private constructor(
+    /** The underlying SDK client, for everything this class does not wrap. */
+    readonly sdk: SdkClient,
+    private readonly options: ClientOptions,
+  ) {
+    this.initialPollMs = options.initialPollMs ?? 20;
+  }
+
+  static async connect(target: ConnectTarget, options: ClientOptions = {}): Promise<Client> {
+    const capabilities: Record<string, unknown> = {};
+    if (options.tasks ?? true) capabilities.extensions = { [TASKS_EXTENSION]: {} };
+    if (options.onElicit) capabilities.elicitation = {};
+    const era = options.era ?? 'auto';
+    const sdk = new SdkClient(
+      { name: options.name ?? 'taskmcp-client', version: options.version ?? '0.1.0' },
+      {
+        capabilities,
+        versionNegotiation: {
+          mode: era === 'auto' ? 'auto' : era === 'modern' ? { pin: '2026-07-28' } : 'legacy',
+        },
+      },
+    );
+    const onElicit = options.onElicit;
+    if (onElicit) sdk.setRequestHandler('elicitation/create', (request) => onElicit(request.params));
+    await sdk.connect(acceptTaskResults(transportFor(target)));
+    return new Client(sdk, options);
+  }
+
+  /** The protocol version agreed with the server. */
+  get protocolVersion(): string | undefined {
+    return this.sdk.getNegotiatedProtocolVersion?.();
+  }
+
+  async listTools(): Promise<Tool[]> {
+    return (await this.sdk.listTools()).tools;
+  }
+
+  /** Call a tool and return its final result, driving a task to completion if the server started one. */
+  async callTool(
+    name: string,
+    args: Record<string, unknown> = {},
+    options: CallOptions = {},
+  ): Promise<CallToolResult> {
+    const { signal, dispose, timedOut } = deadline(options);
+    let handle: TaskHandle | undefined;
+    try {
+      handle = await this.start(name, args, signal, options.timeoutMs);
+      if (handle.id === undefined || !options.onProgress) return await handle.result({ signal });
+      const onProgress = options.onProgress;
+      const progress = (async () => {
+        for await (const task of handle) onProgress(task);
+      })().catch(() => {});
+      const result = await handle.result({ signal });
+      await progress;
+      return result;
+    } catch (error) {
+      if (timedOut()) throw new CallTimeoutError(options.timeoutMs!, handle?.id);
+      throw error;
+    } finally {
+      dispose();
+    }
+  }
+
+  /** Call a tool and return a handle on the task it started (settled at once if the server answered directly). */
+  async callToolTask(
+    name: string,
+    args: Record<string, unknown> = {},
+    options: Omit<CallOptions, 'onProgress'> = {},
+  ) {
+    const { signal, dispose } = deadline(options);
+    try {
+      return await this.start(name, args, signal, options.timeoutMs);
+    } finally {
+      dispose();
+    }
+  }
+
+  /** Re-attach to a task by id (for example one created by an earlier process). */
+  task(taskId: string): TaskHandle {
+    return new TaskHandle(this, { taskId } as TaskInfo);
+  }
+
+  async getTask(taskId: string, signal?: AbortSignal): Promise<TaskInfo> {
+    const task = await this.sdk.request({ method: 'tasks/get', params: { taskId } }, TaskInfoSchema, {
+      signal,
+    });
+    return task as TaskInfo;
+  }
+
+  async cancelTask(taskId: string): Promise<void> {
+    await this.sdk.request({ method: 'tasks/cancel', params: { taskId } }, AckSchema);
+  }
+
+  async updateTask(
+    taskId: string,
+    inputResponses: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.sdk.request({ method: 'tasks/update', params: { taskId, inputResponses } }, AckSchema, {
+      signal,
+    });
+  }
+
+  async answerInput(
+    taskId: string,
+    requests: NonNullable<TaskInfo['inputRequests']>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const responses: Record<string, unknown> = {};
+    for (const [key, request] of Object.entries(requests)) {
+      if (request.method !== 'elicitation/create' || !this.options.onElicit) {
+        throw new Error(
+          `Task ${taskId} needs input (${request.method}) and this client has no handler for it; pass onElicit to Client.connect.`,
+        );
+      }
+      responses[key] = await this.options.onElicit(request.params as ElicitRequest['params']);
+    }
+    await this.updateTask(taskId, responses, signal);
+  }
+
+  async close(): Promise<void> {
+    await this.sdk.close();
+  }
+
+  private async start(name: string, args: Record<string, unknown>, signal: AbortSignal, timeoutMs?: number) {
+    const result = await this.sdk.callTool(
+      { name, arguments: args },
+      { signal, timeout: timeoutMs ?? NO_DEADLINE_MS },
+    );
+    const created = createTaskResultOf(result);
+    return created
+      ? new TaskHandle(this, created as unknown as TaskInfo)
+      : new TaskHandle(this, undefined, result);
+  }
+}
+
+function transportFor(target: ConnectTarget): Transport {
+  if (typeof target === 'string' || target instanceof URL)
+    return new StreamableHTTPClientTransport(new URL(target));
+  if ('transport' in target) return target.transport;
+  if ('url' in target) {
+    return new StreamableHTTPClientTransport(new URL(target.url), {
+      requestInit: { headers: target.headers },
+    });
+  }
+  return new StdioClientTransport({
+    command: target.command,
+    args: target.args,
+    env: target.env,
+    cwd: target.cwd,
+    stderr: target.stderr ?? 'inherit',
+  });
+}
+
+/** One signal for the caller's signal and the call's deadline. */
+function deadline(options: { timeoutMs?: number; signal?: AbortSignal }) {
+  const signals: AbortSignal[] = [];
+  if (options.signal) signals.push(options.signal);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new AbortController();
+  if (options.timeoutMs !== undefined) {
+    timer = setTimeout(() => timeout.abort(new CallTimeoutError(options.timeoutMs!)), options.timeoutMs);
+    signals.push(timeout.signal);
+  }
+  return {
+    signal: AbortSignal.any(signals),
+    timedOut: () => timeout.signal.aborted,
+    dispose: () => clearTimeout(timer),
+  };
+}
