@@ -1,0 +1,105 @@
+import type { TaskMCP } from 'taskmcp';
+import { Client, type ClientOptions } from 'taskmcp/client';
+
+export const MODERN = '2026-07-28';
+export const TASKS = 'io.modelcontextprotocol/tasks';
+
+/** Serve `server` over real Streamable HTTP on a free loopback port. */
+export async function serveOverHttp(server: TaskMCP): Promise<{ url: URL; close(): Promise<void> }> {
+  const running = await server.run({ transport: 'http', port: 0 });
+  return { url: running.url!, close: () => server.close() };
+}
+
+/** A real MCP client over HTTP; `token` is sent as a bearer token. */
+export function connectHttp(url: URL, options: ClientOptions & { token?: string } = {}): Promise<Client> {
+  const { token, ...rest } = options;
+  return Client.connect(token ? { url, headers: { authorization: `Bearer ${token}` } } : url, rest);
+}
+
+let nextId = 1;
+
+/**
+ * One raw 2026-07-28 JSON-RPC exchange, for assertions on the exact wire (status codes, error data, field names).
+ * `declare` controls whether this request declares the tasks extension.
+ */
+export async function rpc(
+  url: URL,
+  method: string,
+  params: Record<string, unknown> = {},
+  options: { declare?: boolean; headers?: Record<string, string>; token?: string } = {},
+): Promise<{ status: number } & JsonRpcReply> {
+  const name =
+    method === 'tools/call' ? params.name : method.startsWith('tasks/') ? params.taskId : undefined;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': MODERN,
+    'mcp-method': method,
+    ...(typeof name === 'string' ? { 'mcp-name': name } : {}),
+    ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    ...options.headers,
+  };
+  const body = {
+    jsonrpc: '2.0',
+    id: nextId++,
+    method,
+    params: {
+      ...params,
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': MODERN,
+        'io.modelcontextprotocol/clientInfo': { name: 'raw-test', version: '1' },
+        'io.modelcontextprotocol/clientCapabilities': {
+          elicitation: {},
+          ...(options.declare === false ? {} : { extensions: { [TASKS]: {} } }),
+        },
+      },
+    },
+  };
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await response.text();
+  const json =
+    text.startsWith('event:') || text.startsWith('data:') ? lastSseMessage(text) : JSON.parse(text);
+  return { status: response.status, result: json.result, error: json.error };
+}
+
+interface JsonRpcReply {
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string; data?: unknown };
+}
+
+function lastSseMessage(text: string): JsonRpcReply {
+  const data = text
+    .split('\n')
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => line.slice(5).trim());
+  return JSON.parse(data[data.length - 1]!);
+}
+
+/** Poll `check` until it returns a truthy value or the time is up. */
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 5_000,
+  everyMs = 20,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** Poll tasks/get over the raw wire until the task reaches one of `statuses`. */
+export async function untilStatus(
+  url: URL,
+  taskId: string,
+  statuses: string[],
+  token?: string,
+  timeoutMs = 5_000,
+) {
+  return eventually(async () => {
+    const { result } = await rpc(url, 'tasks/get', { taskId }, { token });
+    return result && statuses.includes(result.status as string) ? result : undefined;
+  }, timeoutMs);
+}

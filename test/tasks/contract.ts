@@ -1,0 +1,451 @@
+/**
+ * Contract suites every implementation of the engine seams must pass. Each engine's test file calls these with a
+ * factory; the same assertions then hold for the memory engine and the Redis one.
+ */
+
+import type { LegOutcome, LegRun, LegRunner, TaskEngine, TaskEventBus, TaskRecord, TaskStore } from 'taskmcp';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers.js';
+
+let counter = 0;
+const uniqueId = () => `tcontract${process.pid}x${Date.now().toString(36)}x${counter++}`;
+
+function spec(overrides: Partial<Parameters<TaskEngine['create']>[0]> = {}) {
+  return {
+    taskId: uniqueId(),
+    toolName: 'tool',
+    owner: 'owner',
+    args: { value: 1 },
+    ttlMs: 60_000,
+    pollIntervalMs: 100,
+    context: '{"v":1}',
+    ...overrides,
+  };
+}
+
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+const ok = (text: string): LegOutcome => ({ type: 'result', result: { content: [{ type: 'text', text }] } });
+
+export function describeEngineContract(
+  name: string,
+  makeEngine: (options: { concurrency?: number }) => Promise<TaskEngine>,
+) {
+  describe(`TaskEngine contract: ${name}`, () => {
+    const engines: TaskEngine[] = [];
+    afterEach(async () => {
+      await Promise.all(engines.splice(0).map((engine) => engine.close()));
+    });
+
+    async function started(runner: LegRunner, options: { concurrency?: number } = {}) {
+      const engine = await makeEngine(options);
+      engines.push(engine);
+      await engine.start({ runner });
+      return engine;
+    }
+
+    it('creates durably: the record is readable as soon as create resolves', async () => {
+      const gate = deferred();
+      const engine = await started(async () => {
+        await gate.promise;
+        return ok('x');
+      });
+      const record = await engine.create(spec({ args: { a: 1 } }));
+      expect(record).toMatchObject({ status: 'working', leg: 1, attempt: 1, args: { a: 1 } });
+      expect(await engine.get(record.taskId)).toMatchObject({
+        taskId: record.taskId,
+        status: 'working',
+        owner: 'owner',
+      });
+      gate.resolve();
+    });
+
+    it('runs the leg with the stored arguments and context, then completes with the result', async () => {
+      const runs: LegRun[] = [];
+      const engine = await started(async (run) => {
+        runs.push(run);
+        return ok(`got ${JSON.stringify(run.args)}`);
+      });
+      const { taskId } = await engine.create(spec({ args: { value: 7 }, context: '{"v":1,"x":2}' }));
+      const done = await eventually(async () => {
+        const record = await engine.get(taskId);
+        return record?.status === 'completed' ? record : undefined;
+      });
+      expect(done.result).toEqual({ content: [{ type: 'text', text: 'got {"value":7}' }] });
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({
+        taskId,
+        args: { value: 7 },
+        leg: 1,
+        attempt: 1,
+        maxAttempts: 1,
+        context: '{"v":1,"x":2}',
+      });
+      expect(done.lastUpdatedAt).toBeGreaterThanOrEqual(done.createdAt);
+    });
+
+    it('fails with the JSON-RPC error of an error outcome', async () => {
+      const engine = await started(async () => ({
+        type: 'error',
+        error: { code: -32000, message: 'nope', data: { a: 1 } },
+      }));
+      const { taskId } = await engine.create(spec());
+      const failed = await eventually(async () =>
+        (await engine.get(taskId))?.status === 'failed' ? engine.get(taskId) : undefined,
+      );
+      expect(failed).toMatchObject({
+        error: { code: -32000, message: 'nope', data: { a: 1 } },
+        statusMessage: 'nope',
+      });
+      expect(failed?.result).toBeUndefined();
+    });
+
+    it('cancels a running leg: its signal fires with the cancel reason and the late outcome is ignored', async () => {
+      const started$ = deferred();
+      const reasons: unknown[] = [];
+      const engine = await started(async (run) => {
+        started$.resolve();
+        await new Promise<void>((resolve) =>
+          run.signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
+        reasons.push(run.signal.reason);
+        return ok('finished anyway');
+      });
+      const { taskId } = await engine.create(spec());
+      await started$.promise;
+      const cancelled = await engine.cancel(taskId);
+      expect(cancelled?.status).toBe('cancelled');
+      await eventually(() => reasons.length === 1);
+      expect(reasons[0]).toMatchObject({ kind: 'cancelled' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await engine.get(taskId))?.status).toBe('cancelled');
+      expect((await engine.cancel(taskId))?.status).toBe('cancelled');
+    });
+
+    it('never runs a leg that was cancelled while queued', async () => {
+      const gate = deferred();
+      const ran: string[] = [];
+      const engine = await started(
+        async (run) => {
+          ran.push(run.taskId);
+          await gate.promise;
+          return ok('x');
+        },
+        { concurrency: 1 },
+      );
+      const first = await engine.create(spec());
+      await eventually(() => ran.length === 1);
+      const second = await engine.create(spec());
+      await engine.cancel(second.taskId);
+      gate.resolve();
+      await eventually(async () => (await engine.get(first.taskId))?.status === 'completed');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(ran).toEqual([first.taskId]);
+      expect((await engine.get(second.taskId))?.status).toBe('cancelled');
+    });
+
+    it('never exceeds its concurrency', async () => {
+      let active = 0;
+      let peak = 0;
+      const engine = await started(
+        async () => {
+          active++;
+          peak = Math.max(peak, active);
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          active--;
+          return ok('x');
+        },
+        { concurrency: 2 },
+      );
+      const ids = await Promise.all(
+        Array.from({ length: 6 }, () => engine.create(spec()).then((r) => r.taskId)),
+      );
+      await eventually(async () =>
+        (await Promise.all(ids.map((id) => engine.get(id)))).every((r) => r?.status === 'completed'),
+      );
+      expect(peak).toBe(2);
+    });
+
+    it('waits for input without holding a slot, accepts partial answers, and resumes in a new leg', async () => {
+      const runs: LegRun[] = [];
+      const engine = await started(
+        async (run) => {
+          runs.push(run);
+          if (run.leg === 1) {
+            return {
+              type: 'input_required',
+              inputRequests: {
+                a: { method: 'elicitation/create', params: { message: 'A?' } },
+                b: { method: 'elicitation/create' },
+              },
+              requestState: 'state-1',
+            };
+          }
+          return ok(`answers ${JSON.stringify(run.inputResponses)} state ${run.requestState}`);
+        },
+        { concurrency: 1 },
+      );
+      const { taskId } = await engine.create(spec());
+      const waiting = await eventually(async () => {
+        const record = await engine.get(taskId);
+        return record?.status === 'input_required' ? record : undefined;
+      });
+      const keys = Object.keys(waiting.inputRequests ?? {});
+      expect(keys).toHaveLength(2);
+      expect(keys).not.toContain('a');
+      const keyA = keys.find((key) => waiting.inputRequests?.[key]?.params?.message === 'A?')!;
+      const keyB = keys.find((key) => key !== keyA)!;
+
+      // the slot is free while waiting: another task runs to completion meanwhile
+      const other = await engine.create(spec());
+      await eventually(async () => (await engine.get(other.taskId))?.status === 'input_required');
+
+      const partial = await engine.answer(taskId, {
+        [keyA]: { action: 'accept' },
+        unknown: { action: 'decline' },
+      });
+      expect(partial?.status).toBe('input_required');
+      expect(Object.keys(partial?.inputRequests ?? {})).toEqual([keyB]);
+      expect(await engine.answer(taskId, { [keyA]: { action: 'cancel' } })).toMatchObject({
+        status: 'input_required',
+      });
+      await engine.answer(taskId, { [keyB]: { action: 'decline' } });
+      const done = await eventually(async () => {
+        const record = await engine.get(taskId);
+        return record?.status === 'completed' ? record : undefined;
+      });
+      expect(done.leg).toBe(2);
+      expect(done.result?.content).toEqual([
+        { type: 'text', text: 'answers {"a":{"action":"accept"},"b":{"action":"decline"}} state state-1' },
+      ]);
+    });
+
+    it('retries thrown legs with backoff, then completes with the last isError result', async () => {
+      const attempts: number[] = [];
+      const engine = await started(async (run) => {
+        attempts.push(run.attempt);
+        return {
+          type: 'thrown',
+          message: `boom ${run.attempt}`,
+          result: { content: [{ type: 'text', text: `boom ${run.attempt}` }], isError: true },
+        };
+      });
+      const { taskId } = await engine.create(
+        spec({ retry: { attempts: 3, backoff: { type: 'exponential', delayMs: 10 } } }),
+      );
+      const done = await eventually(async () => {
+        const record = await engine.get(taskId);
+        return record?.status === 'completed' ? record : undefined;
+      });
+      expect(attempts).toEqual([1, 2, 3]);
+      expect(done.result).toEqual({ content: [{ type: 'text', text: 'boom 3' }], isError: true });
+    });
+
+    it('treats a runner that throws like a thrown handler', async () => {
+      const engine = await started(async () => {
+        throw new Error('runner exploded');
+      });
+      const { taskId } = await engine.create(spec());
+      const done = await eventually(async () => {
+        const record = await engine.get(taskId);
+        return record?.status === 'completed' ? record : undefined;
+      });
+      expect(done.result).toMatchObject({ isError: true, content: [{ text: 'runner exploded' }] });
+    });
+
+    it('times out a leg: the signal fires and the task fails with -32001 at once', async () => {
+      const reasons: unknown[] = [];
+      const engine = await started(async (run) => {
+        await new Promise<void>((resolve) =>
+          run.signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
+        reasons.push(run.signal.reason);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return ok('too late');
+      });
+      const { taskId } = await engine.create(spec({ timeoutMs: 30 }));
+      const failed = await eventually(async () => {
+        const record = await engine.get(taskId);
+        return record?.status === 'failed' ? record : undefined;
+      });
+      expect(failed.error).toEqual({ code: -32001, message: 'The task timed out after 30 ms.' });
+      expect(reasons[0]).toMatchObject({ kind: 'timeout' });
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect((await engine.get(taskId))?.status).toBe('failed');
+    });
+
+    it('records progress as the status message', async () => {
+      const gate = deferred();
+      const engine = await started(async (run) => {
+        await run.reportProgress(2, 5, 'crunching');
+        await gate.promise;
+        return ok('x');
+      });
+      const { taskId } = await engine.create(spec());
+      const record = await eventually(async () => {
+        const current = await engine.get(taskId);
+        return current?.statusMessage ? current : undefined;
+      });
+      expect(record).toMatchObject({
+        statusMessage: 'crunching (2/5)',
+        progress: { progress: 2, total: 5, message: 'crunching' },
+      });
+      gate.resolve();
+    });
+
+    it('forgets a task once its ttl has passed', async () => {
+      const engine = await started(async () => ok('x'));
+      const { taskId } = await engine.create(spec({ ttlMs: 150 }));
+      await eventually(async () => (await engine.get(taskId))?.status === 'completed');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await engine.get(taskId)).toBeNull();
+      expect(await engine.cancel(taskId)).toBeNull();
+      expect(await engine.answer(taskId, {})).toBeNull();
+    });
+
+    it('notifies watchers of each change up to the terminal status', async () => {
+      const gate = deferred();
+      const engine = await started(async (run) => {
+        await run.reportProgress(1, 2);
+        await gate.promise;
+        return ok('x');
+      });
+      const { taskId } = await engine.create(spec());
+      const seen: TaskRecord[] = [];
+      const stop = await engine.watch(taskId, (record) => seen.push(record));
+      gate.resolve();
+      await eventually(() => seen.some((record) => record.status === 'completed'));
+      stop();
+      expect(seen.at(-1)?.result).toBeDefined();
+    });
+
+    it('answers unknown ids with null', async () => {
+      const engine = await started(async () => ok('x'));
+      expect(await engine.get('tnope')).toBeNull();
+      expect(await engine.cancel('tnope')).toBeNull();
+      expect(await engine.answer('tnope', { a: 1 })).toBeNull();
+    });
+  });
+}
+
+export function describeStoreContract(name: string, makeStore: () => Promise<TaskStore>) {
+  describe(`TaskStore contract: ${name}`, () => {
+    const stores: TaskStore[] = [];
+    afterEach(async () => {
+      await Promise.all(stores.splice(0).map((store) => store.close()));
+    });
+    const open = async () => {
+      const store = await makeStore();
+      stores.push(store);
+      return store;
+    };
+    const record = (overrides: Partial<TaskRecord> = {}): TaskRecord => ({
+      taskId: uniqueId(),
+      toolName: 't',
+      owner: 'o',
+      status: 'working',
+      createdAt: Date.now(),
+      lastUpdatedAt: Date.now(),
+      ttlMs: 60_000,
+      pollIntervalMs: 100,
+      args: { nested: { list: [1, 2] } },
+      leg: 1,
+      attempt: 1,
+      ...overrides,
+    });
+
+    it('round-trips a record and its context', async () => {
+      const store = await open();
+      const value = record();
+      await store.insert(value, 'ctx');
+      expect(await store.get(value.taskId)).toEqual(value);
+      expect(await store.getContext(value.taskId)).toBe('ctx');
+    });
+
+    it('refuses to insert the same id twice', async () => {
+      const store = await open();
+      const value = record();
+      await store.insert(value, 'ctx');
+      await expect(store.insert(value, 'other')).rejects.toThrow(/already exists/);
+    });
+
+    it('hands out copies: mutating a read record changes nothing stored', async () => {
+      const store = await open();
+      const value = record();
+      await store.insert(value, 'ctx');
+      const read = await store.get(value.taskId);
+      (read!.args.nested as { list: number[] }).list.push(3);
+      expect((await store.get(value.taskId))?.args).toEqual({ nested: { list: [1, 2] } });
+    });
+
+    it('updates atomically: concurrent increments are never lost', async () => {
+      const store = await open();
+      const value = record({ attempt: 0 });
+      await store.insert(value, 'ctx');
+      await Promise.all(
+        Array.from({ length: 20 }, () =>
+          store.update(value.taskId, (current) => ({ ...current, attempt: current.attempt + 1 })),
+        ),
+      );
+      expect((await store.get(value.taskId))?.attempt).toBe(20);
+    });
+
+    it('leaves the record alone when the change returns undefined', async () => {
+      const store = await open();
+      const value = record();
+      await store.insert(value, 'ctx');
+      expect(await store.update(value.taskId, () => undefined)).toEqual({ record: value, changed: false });
+      expect(await store.update('tmissing', (current) => current)).toBeNull();
+    });
+
+    it('expires the record and its context at createdAt + ttlMs', async () => {
+      const store = await open();
+      const value = record({ ttlMs: 100 });
+      await store.insert(value, 'ctx');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await store.get(value.taskId)).toBeNull();
+      expect(await store.getContext(value.taskId)).toBeNull();
+      expect(await store.update(value.taskId, (current) => current)).toBeNull();
+    });
+  });
+}
+
+export function describeBusContract(name: string, makeBus: () => Promise<TaskEventBus>) {
+  describe(`TaskEventBus contract: ${name}`, () => {
+    it('delivers events published after subscribe resolves, until unsubscribed', async () => {
+      const bus = await makeBus();
+      const seen: unknown[] = [];
+      const unsubscribe = await bus.subscribe((event) => seen.push(event));
+      await bus.publish({ type: 'cancel', taskId: 't1' });
+      await bus.publish({ type: 'changed', taskId: 't2', status: 'completed' });
+      await eventually(() => seen.length === 2);
+      expect(seen).toEqual([
+        { type: 'cancel', taskId: 't1' },
+        { type: 'changed', taskId: 't2', status: 'completed' },
+      ]);
+      await unsubscribe();
+      await bus.publish({ type: 'cancel', taskId: 't3' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(seen).toHaveLength(2);
+      await bus.close();
+    });
+
+    it('keeps delivering to other listeners when one throws', async () => {
+      const bus = await makeBus();
+      const seen: unknown[] = [];
+      await bus.subscribe(() => {
+        throw new Error('bad listener');
+      });
+      await bus.subscribe((event) => seen.push(event));
+      await bus.publish({ type: 'cancel', taskId: 't1' });
+      await eventually(() => seen.length === 1);
+      await bus.close();
+    });
+  });
+}
