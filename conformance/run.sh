@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the official MCP conformance suite's tasks scenarios against the everything server.
+# Run the official MCP conformance suite against the everything server: the 10 tasks scenarios one by one, then the
+# core 2026-07-28 requirements suite checked against the baseline in expected-failures.yml.
 #   bash conformance/run.sh                       # memory engine
 #   TASKMCP_TASKS_URL=redis://127.0.0.1:6379 bash conformance/run.sh
 # Needs `npm ci` in conformance/ (the suite requires Node 22, which that folder pins from the npm registry).
@@ -31,4 +32,12 @@ for scenario in $scenarios; do
   printf 'conformance %-32s %s %s\n' "$scenario" "$status" "$summary"
   [ "$status" = ok ] || printf '%s\n' "$out" | sed -n '/=== Failed Checks ===/,/^$/p'
 done
+
+if out=$("$node22" "$suite" server --url "$url" --requirements 2026-07-28 --expected-failures "$here/expected-failures.yml" 2>&1); then
+  status=ok
+else
+  status=FAILED; failed=1
+fi
+printf 'conformance %-32s %s %s\n' "requirements 2026-07-28" "$status" "$(printf '%s\n' "$out" | grep -E '^Total:' | tr '\n' ' ')"
+[ "$status" = ok ] || printf '%s\n' "$out" | grep -E '^(✗|  [✗~✓] )'
 exit $failed

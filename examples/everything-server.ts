@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acceptedContent, inputRequired, ProtocolError, TaskMCP, ToolError } from 'taskmcp';
 import { z } from 'zod';
+import { registerConformanceFixtures } from './conformance-fixtures.js';
 
 export const server = new TaskMCP({ name: 'taskmcp-everything', version: '0.1.0' });
 
@@ -119,6 +120,8 @@ server.tool(
   (_args, ctx) =>
     `Hello, ${acceptedContent(ctx.inputResponses, 'user', Name)?.name ?? 'stranger'}! Your task ran.`,
 );
+
+registerConformanceFixtures(server);
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.env.PORT ?? 3999);

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { AuthInfo, ClientCapabilities } from '@modelcontextprotocol/server';
 
 /** Log levels accepted by {@link TaskMCPContext.log}; the MCP/syslog names. */
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
@@ -36,6 +36,11 @@ export interface TaskMCPContext {
   /** The validated access token of the caller, when the transport authenticated one. */
   readonly authInfo?: AuthInfo;
   /**
+   * What the client declared it can do (per request on 2026-07-28, at initialization on 2025-11-25), so a tool asks
+   * only for input the client can give. Foreground only: a task leg runs after the request is gone.
+   */
+  readonly clientCapabilities?: ClientCapabilities;
+  /**
    * Report progress. In the foreground this becomes `notifications/progress` (when the client sent a
    * progress token); in a task it becomes the task's `statusMessage`, visible to every `tasks/get`.
    */
@@ -58,6 +63,7 @@ export interface ContextSource {
   inputResponses?: Record<string, unknown>;
   requestState?: string;
   authInfo?: AuthInfo;
+  clientCapabilities?: ClientCapabilities;
   reportProgress(progress: number, total?: number, message?: string): Promise<void>;
   log(level: LogLevel, message: string, data?: unknown): Promise<void>;
 }
@@ -75,6 +81,7 @@ export function createContext(source: ContextSource): TaskMCPContext {
     inputResponses: source.inputResponses,
     requestState: source.requestState,
     authInfo: source.authInfo,
+    clientCapabilities: source.clientCapabilities,
     reportProgress: source.reportProgress,
     log,
     debug: (message: string, data?: unknown) => log('debug', message, data),

@@ -1,6 +1,7 @@
 import type {
   CallToolRequest,
   CallToolResult,
+  ClientCapabilities,
   InputRequiredResult,
   McpServer as McpServerType,
   ServerContext,
@@ -40,7 +41,8 @@ export interface ServerInternals {
 export function buildSdkServer(internals: ServerInternals, era: Era): McpServerType {
   const server = new McpServer(internals.info, {
     capabilities: {
-      tools: {},
+      // The lists are fixed once the server starts, so there is never a change to announce.
+      tools: { listChanged: false },
       ...(era === 'modern' ? { extensions: { [TASKS_EXTENSION]: {} } } : {}),
     },
     instructions: internals.instructions,
@@ -59,9 +61,18 @@ export function buildSdkServer(internals: ServerInternals, era: Era): McpServerT
       dispatchedElsewhere,
     );
   }
-  serveToolCalls(server, (params, ctx) => callTool(internals, era, params, ctx));
+  serveToolCalls(server, (params, ctx) => {
+    const clientCapabilities =
+      era === 'modern' ? modern.requestClientCapabilities(ctx) : server.server.getClientCapabilities();
+    return callTool(internals, era, params, ctx, clientCapabilities);
+  });
   if (era === 'modern') modern.serveModernTaskMethods(server, internals.tasks);
   for (const register of internals.extras) register(server);
+  const { resources, prompts } = server.server.getCapabilities();
+  server.server.registerCapabilities({
+    ...(resources ? { resources: { ...resources, listChanged: false } } : {}),
+    ...(prompts ? { prompts: { ...prompts, listChanged: false } } : {}),
+  });
   return server;
 }
 
@@ -71,6 +82,7 @@ async function callTool(
   era: Era,
   params: CallToolRequest['params'],
   ctx: ServerContext,
+  clientCapabilities: ClientCapabilities | undefined,
 ): Promise<CallToolResult | InputRequiredResult> {
   const tool = internals.registry.get(params.name);
   if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${params.name} not found`);
@@ -81,7 +93,7 @@ async function callTool(
 
   const deadline = withDeadline([ctx.mcpReq.signal, internals.shutdown], tool.task.timeoutMs);
   try {
-    const context = foregroundContext(internals, tool, ctx, deadline.signal);
+    const context = foregroundContext(internals, tool, ctx, deadline.signal, clientCapabilities);
     if (tool.config.preflight) {
       const preflight = tool.config.preflight;
       const ask = await runWithContext(context, () => preflight(args.value as never, context));
@@ -122,6 +134,7 @@ function foregroundContext(
   tool: ToolDefinition,
   ctx: ServerContext,
   signal: AbortSignal,
+  clientCapabilities: ClientCapabilities | undefined,
 ): TaskMCPContext {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   const requestState = ctx.mcpReq.requestState();
@@ -132,6 +145,7 @@ function foregroundContext(
     inputResponses: ctx.mcpReq.inputResponses,
     requestState: typeof requestState === 'string' ? requestState : undefined,
     authInfo: ctx.http?.authInfo,
+    clientCapabilities,
     reportProgress: async (progress, total, message) => {
       if (progressToken === undefined) return;
       await ctx.mcpReq.notify({
@@ -141,6 +155,8 @@ function foregroundContext(
     },
     log: async (level, message, data) => {
       internals.log(level, `[${tool.name}] ${message}`, data);
+      // To the client too; the SDK applies the client's level (logging/setLevel, or the request's logLevel).
+      await ctx.mcpReq.log(level, data === undefined ? message : { message, data }).catch(() => undefined);
     },
   });
 }

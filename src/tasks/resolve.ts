@@ -25,13 +25,14 @@ export async function resolveEngine(
   switch (scheme) {
     case 'memory:':
       return new MemoryTaskEngine({ concurrency: options.concurrency });
+    case 'redis:':
+    case 'rediss:': {
+      const { RedisTaskEngine } = await loadRedisEngine();
+      return new RedisTaskEngine({ url, name: options.name, concurrency: options.concurrency });
+    }
     default:
       throw new Error(
-        `Unsupported task engine URL '${redact(url)}': use memory:// (the default)${
-          scheme === 'redis:' || scheme === 'rediss:'
-            ? '; the Redis engine is not available in this build'
-            : ''
-        }.`,
+        `Unsupported task engine URL '${redact(url)}': use memory:// (the default) or redis://.`,
       );
   }
 }

@@ -73,6 +73,22 @@ describe.each(engineCases)('2026-07-28 tasks over Streamable HTTP ($name engine)
       });
     });
 
+    it("shows a tool the capabilities declared with the request, and never lists a change it won't make", async () => {
+      const reply = await rpc(
+        url,
+        'tools/call',
+        { name: 'client_capabilities', arguments: {} },
+        { token: 'alice' },
+      );
+      expect(JSON.parse(text(reply.result ?? {})!)).toEqual({ declared: ['elicitation', 'extensions'] });
+      const discover = await rpc(url, 'server/discover', {}, { token: 'alice' });
+      expect(discover.result?.capabilities).toMatchObject({
+        tools: { listChanged: false },
+        resources: { listChanged: false },
+        prompts: { listChanged: false },
+      });
+    });
+
     it('answers invalid arguments with an isError result naming the problem', async () => {
       const result = await alice.callTool('hello', { name: 7 });
       expect(result.isError).toBe(true);

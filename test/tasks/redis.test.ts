@@ -1,4 +1,6 @@
 import { Redis } from 'ioredis';
+import { TaskMCP } from 'taskmcp';
+import { Client } from 'taskmcp/client';
 import { RedisTaskEventBus, RedisTaskStore, redisKeys } from 'taskmcp/redis';
 import { describe, expect, it } from 'vitest';
 import { REDIS_URL, redisEngine, requireRedis, TEST_PREFIX, uniqueName } from '../redis.js';
@@ -21,6 +23,37 @@ describe.runIf(enabled)('Redis implementations', () => {
       expect(await engine.pendingLegs()).toBe(1);
     } finally {
       await engine.close();
+    }
+  });
+
+  it.each([
+    ['the tasks.engine option', (url: string) => ({ engine: url })],
+    [
+      'TASKMCP_TASKS_URL',
+      (url: string) => {
+        process.env.TASKMCP_TASKS_URL = url;
+        return {};
+      },
+    ],
+  ])('runs tasks on Redis when %s names a redis:// URL', async (_how, configure) => {
+    const name = uniqueName('by-url');
+    const server = new TaskMCP({ name, version: '1', logger: () => {}, tasks: configure(REDIS_URL) });
+    server.tool({ name: 'double', task: { mode: 'required' } }, () => 'twice');
+    const { url } = await server.run({ transport: 'http', port: 0 });
+    const client = await Client.connect(url!);
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect(server.engine.kind).toBe('redis');
+      const handle = await client.callToolTask('double');
+      expect(await redis.exists(redisKeys('taskmcp', name).task(handle.id!))).toBe(1);
+      expect((await handle.result()).content).toEqual([{ type: 'text', text: 'twice' }]);
+    } finally {
+      delete process.env.TASKMCP_TASKS_URL;
+      await client.close();
+      await server.close();
+      const keys = await redis.keys(`taskmcp:{${name}}*`);
+      if (keys.length > 0) await redis.unlink(...keys);
+      redis.disconnect();
     }
   });
 

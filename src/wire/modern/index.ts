@@ -16,12 +16,16 @@ import type { TaskService } from '../../server/task-service.js';
 import { serveTaskMethod } from '../sdk-gaps.js';
 import { detailedTask } from './shapes.js';
 
-/** Whether this request (and only this request: there is no carry-over) declares the tasks extension. */
-export function declaresTasksExtension(ctx: ServerContext): boolean {
+/** The capabilities this request declares (2026-07-28 carries them per request, in `_meta`). */
+export function requestClientCapabilities(ctx: ServerContext): ClientCapabilities | undefined {
   // The SDK types the envelope as `{}`; its keys are the reserved `_meta` names.
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-  const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
-  return capabilities?.extensions?.[TASKS_EXTENSION] !== undefined;
+  return envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
+}
+
+/** Whether this request (and only this request: there is no carry-over) declares the tasks extension. */
+export function declaresTasksExtension(ctx: ServerContext): boolean {
+  return requestClientCapabilities(ctx)?.extensions?.[TASKS_EXTENSION] !== undefined;
 }
 
 /** Decide-and-task: foreground or task for one `tools/call`, or -32021 when neither is allowed. */
