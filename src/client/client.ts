@@ -185,15 +185,47 @@ export class Client implements TaskOperations {
   }
 
   private async start(name: string, args: Record<string, unknown>, signal: AbortSignal, timeoutMs?: number) {
-    const result = await this.sdk.callTool(
+    const request = new AbortController();
+    const call = this.sdk.callTool(
       { name, arguments: args },
-      { signal, timeout: timeoutMs ?? NO_DEADLINE_MS },
+      { signal: request.signal, timeout: timeoutMs ?? NO_DEADLINE_MS },
     );
+    const result = await settleOrAbandon(call, signal, request, (settled) => {
+      // The server may have created the task just as the caller gave up: cancel it rather than leave it running.
+      const created = createTaskResultOf(settled);
+      if (typeof created?.taskId === 'string') void this.cancelTask(created.taskId).catch(() => {});
+    });
     const created = createTaskResultOf(result);
     return created
       ? new TaskHandle(this, created as unknown as TaskInfo)
       : new TaskHandle(this, undefined, result);
   }
+}
+
+/**
+ * How long a call the caller gave up on keeps waiting for the server's answer before the request itself is aborted.
+ * A task is created (and answered) quickly, so this window catches the task the server created in the meantime;
+ * a foreground handler is stopped when the request is aborted, at most this much later.
+ */
+const ABANDON_GRACE_MS = 500;
+
+/** The call's result, or the caller's abort reason; an answer arriving after the abort goes to `onLateAnswer`. */
+function settleOrAbandon<T>(
+  call: Promise<T>,
+  signal: AbortSignal,
+  request: AbortController,
+  onLateAnswer: (answer: T) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abandon = () => {
+      reject(signal.reason);
+      const timer = setTimeout(() => request.abort(signal.reason), ABANDON_GRACE_MS);
+      call.then(onLateAnswer, () => {}).finally(() => clearTimeout(timer));
+    };
+    if (signal.aborted) return abandon();
+    signal.addEventListener('abort', abandon, { once: true });
+    call.then(resolve, reject).finally(() => signal.removeEventListener('abort', abandon));
+  });
 }
 
 function transportFor(target: ConnectTarget): Transport {
