@@ -307,6 +307,19 @@ describe.each(engineCases)('2026-07-28 tasks over Streamable HTTP ($name engine)
       await eventually(() => observations.get(label('cancel-2'))?.[1]);
     });
 
+    it('stops a foreground handler when the caller aborts the call', async () => {
+      const controller = new AbortController();
+      const call = plain.callTool(
+        'wait_for_cancel',
+        { label: label('cancel-fg') },
+        { signal: controller.signal },
+      );
+      await eventually(() => observations.get(label('cancel-fg'))?.includes('started'));
+      controller.abort(new Error('user gave up'));
+      await expect(call).rejects.toThrow('user gave up');
+      expect(await eventually(() => observations.get(label('cancel-fg'))?.[1])).toBeTruthy();
+    });
+
     it('times out a task after timeoutMs: the signal fires and the task fails with -32001', async () => {
       const handle = await alice.callToolTask('too_slow', { label: label('timeout-1') });
       await expect(handle.result()).rejects.toMatchObject({ code: -32001 });
