@@ -11,10 +11,27 @@ export type {
   OAuthTokenVerifier,
 } from '@modelcontextprotocol/server';
 export { acceptedContent, inputRequired, inputResponse } from '@modelcontextprotocol/server';
+export type { AccessToken } from './auth/access-token.js';
+export { type JwtVerifierOptions, jwtVerifier } from './auth/jwt.js';
 export { ANONYMOUS, principalOf } from './auth/principal.js';
 export { type StaticTokenGrant, staticTokenVerifier } from './auth/static.js';
+export {
+  CREDENTIAL_HEADERS,
+  getAccessToken,
+  getHttpHeaders,
+  getHttpRequest,
+  type HttpHeadersOptions,
+} from './context/accessors.js';
 export { currentContext, getContext, type LogLevel, type TaskMCPContext } from './context/context.js';
-export type { TaskContextSnapshot } from './context/snapshot.js';
+export { ENCRYPTION_KEY_ENV } from './context/encryption.js';
+export { SNAPSHOT_VERSION, type TaskContextSnapshot } from './context/snapshot.js';
+export { deps, type Progress } from './deps/builtins.js';
+export type {
+  Dependencies,
+  DependencyFactory,
+  DependencyValue,
+  ResolvedDependencies,
+} from './deps/dependencies.js';
 export {
   type JsonRpcErrorObject,
   ProtocolError,

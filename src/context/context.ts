@@ -33,8 +33,12 @@ export interface TaskMCPContext {
   readonly inputResponses?: Readonly<Record<string, unknown>>;
   /** Opaque state a previous `inputRequired(...)` round asked to have echoed back. */
   readonly requestState?: string;
-  /** The validated access token of the caller, when the transport authenticated one. */
+  /** The validated access token of the caller, when the transport authenticated one (see also `getAccessToken()`). */
   readonly authInfo?: AuthInfo;
+  /** The MCP session the call came in on, when the transport has sessions. */
+  readonly sessionId?: string;
+  /** W3C trace context of the originating request (`_meta.traceparent` or the `traceparent` header). */
+  readonly traceparent?: string;
   /**
    * What the client declared it can do (per request on 2026-07-28, at initialization on 2025-11-25), so a tool asks
    * only for input the client can give. Foreground only: a task leg runs after the request is gone.
@@ -64,15 +68,36 @@ export interface ContextSource {
   requestState?: string;
   authInfo?: AuthInfo;
   clientCapabilities?: ClientCapabilities;
+  sessionId?: string;
+  traceparent?: string;
+  /** The HTTP request the call came in on (live, or rebuilt from a task's snapshot); absent on stdio. */
+  http?: HttpRequestInfo;
   reportProgress(progress: number, total?: number, message?: string): Promise<void>;
   log(level: LogLevel, message: string, data?: unknown): Promise<void>;
 }
 
+/** What is known of the HTTP request behind an invocation. */
+export interface HttpRequestInfo {
+  method: string;
+  url: string;
+  /** Every inbound header, names lowercased. */
+  headers: Readonly<Record<string, string>>;
+  /** The live request, in the foreground only. */
+  request?: Request;
+}
+
 const storage = new AsyncLocalStorage<TaskMCPContext>();
+/** HTTP details per context, kept off the public context object (they include credentials). */
+const httpInfo = new WeakMap<TaskMCPContext, HttpRequestInfo>();
+
+/** The HTTP request behind `context`, if the call came over HTTP. */
+export function httpInfoOf(context: TaskMCPContext): HttpRequestInfo | undefined {
+  return httpInfo.get(context);
+}
 
 export function createContext(source: ContextSource): TaskMCPContext {
   const log = source.log;
-  return Object.freeze({
+  const context: TaskMCPContext = Object.freeze({
     requestId: source.requestId,
     toolName: source.toolName,
     taskId: source.taskId,
@@ -82,6 +107,8 @@ export function createContext(source: ContextSource): TaskMCPContext {
     requestState: source.requestState,
     authInfo: source.authInfo,
     clientCapabilities: source.clientCapabilities,
+    sessionId: source.sessionId,
+    traceparent: source.traceparent,
     reportProgress: source.reportProgress,
     log,
     debug: (message: string, data?: unknown) => log('debug', message, data),
@@ -89,6 +116,8 @@ export function createContext(source: ContextSource): TaskMCPContext {
     warn: (message: string, data?: unknown) => log('warning', message, data),
     error: (message: string, data?: unknown) => log('error', message, data),
   });
+  if (source.http) httpInfo.set(context, Object.freeze({ ...source.http }));
+  return context;
 }
 
 /** Run `fn` with `context` as the ambient context of everything it calls. */

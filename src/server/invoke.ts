@@ -1,5 +1,6 @@
 import type { CallToolResult, InputRequiredResult, StandardSchemaV1 } from '@modelcontextprotocol/server';
 import { runWithContext, type TaskMCPContext } from '../context/context.js';
+import { withDependencies } from '../deps/dependencies.js';
 import { type JsonRpcErrorObject, ProtocolError, ProtocolErrorCode, toJsonRpcError } from '../errors.js';
 import type { ToolDefinition } from './registry.js';
 import { errorResult, isInputRequiredResult, toCallToolResult } from './results.js';
@@ -13,7 +14,10 @@ export type HandlerOutcome =
   /** Anything else the handler threw: an `isError` result (after retries, for a task). */
   | { kind: 'thrown'; message: string; result: CallToolResult };
 
-/** Run a tool handler with `context` ambient, and classify how it ended. Never throws. */
+/**
+ * Run a tool handler with `context` ambient and its dependencies entered around it, and classify how it ended.
+ * A dependency that fails to start counts as the handler throwing. Never throws.
+ */
 export async function runHandler(
   tool: ToolDefinition,
   args: unknown,
@@ -21,7 +25,23 @@ export async function runHandler(
   options: { maskErrorDetails: boolean },
 ): Promise<HandlerOutcome> {
   try {
-    const value = await runWithContext(context, () => tool.handler(args as never, context));
+    const value = await runWithContext(context, () =>
+      withDependencies(
+        tool.config.depends,
+        context,
+        async (values) => {
+          // A fresh object per invocation: the context's members plus this invocation's dependency values.
+          const handlerContext = tool.config.depends ? Object.freeze({ ...context, ...values }) : context;
+          return tool.handler(args as never, handlerContext as never);
+        },
+        (name, error) =>
+          void context
+            .warn(
+              `cleanup of dependency '${name}' failed: ${error instanceof Error ? error.message : String(error)}`,
+            )
+            .catch(() => {}),
+      ),
+    );
     if (isInputRequiredResult(value)) return { kind: 'input_required', ask: value };
     const result = toCallToolResult(value);
     const invalid = await outputProblem(tool, result);

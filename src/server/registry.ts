@@ -4,6 +4,7 @@ import type {
   ToolAnnotations,
 } from '@modelcontextprotocol/server';
 import type { TaskMCPContext } from '../context/context.js';
+import type { Dependencies, ResolvedDependencies } from '../deps/dependencies.js';
 import type { RetryPolicy } from '../tasks/types.js';
 import type { ToolReturn } from './results.js';
 
@@ -31,8 +32,14 @@ type Infer<S> = S extends StandardSchemaWithJSON
   ? StandardSchemaWithJSON.InferOutput<S>
   : Record<string, never>;
 
-export interface ToolConfig<Input extends StandardSchemaWithJSON | undefined = undefined> {
+export interface ToolConfig<
+  Input extends StandardSchemaWithJSON | undefined = undefined,
+  // biome-ignore lint/complexity/noBannedTypes: `{}` is "no dependencies": it adds nothing to the handler's context.
+  Deps extends Dependencies = {},
+> {
   name: string;
+  /** The tool's own version; recorded with each task so a worker running another version can say so. */
+  version?: string;
   title?: string;
   description?: string;
   /** Arguments schema (Standard Schema with JSON Schema support, e.g. zod 4). */
@@ -44,6 +51,11 @@ export interface ToolConfig<Input extends StandardSchemaWithJSON | undefined = u
   /** `true` is `{ mode: 'optional' }`; `false` or absent is `forbidden`. */
   task?: boolean | TaskOptions;
   /**
+   * Per-invocation dependencies: each factory runs once per invocation, before the handler, and its value is
+   * merged into the handler's context under its key (cleanup after the handler; see `DependencyFactory`).
+   */
+  depends?: Deps;
+  /**
    * Runs in the foreground before the tool is started, foreground or task. Return an `inputRequired(...)` result
    * to ask the client first (a multi-round-trip round, answered before any task exists); return nothing to go on.
    * The answers reach the handler as `ctx.inputResponses`.
@@ -54,9 +66,13 @@ export interface ToolConfig<Input extends StandardSchemaWithJSON | undefined = u
   ) => InputRequiredResult | undefined | Promise<InputRequiredResult | undefined>;
 }
 
-export type ToolHandler<Input extends StandardSchemaWithJSON | undefined> = (
+export type ToolHandler<
+  Input extends StandardSchemaWithJSON | undefined,
+  // biome-ignore lint/complexity/noBannedTypes: `{}` is "no dependencies": it adds nothing to the handler's context.
+  Deps extends Dependencies = {},
+> = (
   args: Infer<Input>,
-  ctx: TaskMCPContext,
+  ctx: TaskMCPContext & ResolvedDependencies<Deps>,
 ) => ToolReturn | Promise<ToolReturn>;
 
 /** Task settings with every default applied. */
@@ -70,8 +86,8 @@ export interface ResolvedTaskOptions {
 
 export interface ToolDefinition {
   name: string;
-  config: ToolConfig<StandardSchemaWithJSON | undefined>;
-  handler: ToolHandler<StandardSchemaWithJSON | undefined>;
+  config: ToolConfig<StandardSchemaWithJSON | undefined, Dependencies>;
+  handler: ToolHandler<StandardSchemaWithJSON | undefined, Dependencies>;
   task: ResolvedTaskOptions;
 }
 

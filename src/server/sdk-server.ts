@@ -7,6 +7,7 @@ import type {
   ServerContext,
 } from '@modelcontextprotocol/server';
 import { McpServer } from '@modelcontextprotocol/server';
+import { type CallerDetails, callerDetails } from '../context/capture.js';
 import { createContext, runWithContext, type TaskMCPContext } from '../context/context.js';
 import { ProtocolError, ProtocolErrorCode, TASKS_EXTENSION } from '../errors.js';
 import * as legacy from '../wire/legacy/index.js';
@@ -93,7 +94,8 @@ async function callTool(
 
   const deadline = withDeadline([ctx.mcpReq.signal, internals.shutdown], tool.task.timeoutMs);
   try {
-    const context = foregroundContext(internals, tool, ctx, deadline.signal, clientCapabilities);
+    const caller = callerDetails(ctx);
+    const context = foregroundContext(internals, tool, ctx, caller, deadline.signal, clientCapabilities);
     if (tool.config.preflight) {
       const preflight = tool.config.preflight;
       const ask = await runWithContext(context, () => preflight(args.value as never, context));
@@ -102,9 +104,8 @@ async function callTool(
     if (route === 'task') {
       const requestState = ctx.mcpReq.requestState();
       const record = await internals.tasks.create(tool, rawArgs, {
+        ...caller,
         requestId: ctx.mcpReq.id,
-        sessionId: ctx.sessionId,
-        authInfo: ctx.http?.authInfo,
         inputResponses: ctx.mcpReq.inputResponses,
         requestState: typeof requestState === 'string' ? requestState : undefined,
       });
@@ -133,6 +134,7 @@ function foregroundContext(
   internals: ServerInternals,
   tool: ToolDefinition,
   ctx: ServerContext,
+  caller: CallerDetails,
   signal: AbortSignal,
   clientCapabilities: ClientCapabilities | undefined,
 ): TaskMCPContext {
@@ -144,7 +146,7 @@ function foregroundContext(
     signal,
     inputResponses: ctx.mcpReq.inputResponses,
     requestState: typeof requestState === 'string' ? requestState : undefined,
-    authInfo: ctx.http?.authInfo,
+    ...caller,
     clientCapabilities,
     reportProgress: async (progress, total, message) => {
       if (progressToken === undefined) return;

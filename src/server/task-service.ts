@@ -1,7 +1,10 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { principalOf } from '../auth/principal.js';
+import type { CallerDetails } from '../context/capture.js';
 import { createContext } from '../context/context.js';
-import { captureSnapshot, parseSnapshot, restoredAuthInfo, serializeSnapshot } from '../context/snapshot.js';
+import { type SnapshotCodec, snapshotCodec } from '../context/encryption.js';
+import { loadSnapshot, storeSnapshot } from '../context/restore.js';
+import { restoredAuthInfo } from '../context/snapshot.js';
 import { taskNotFound } from '../errors.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { newTaskId } from '../tasks/ids.js';
@@ -10,10 +13,10 @@ import { parseArguments, runHandler } from './invoke.js';
 import type { ServerLogger } from './logger.js';
 import type { ToolDefinition, ToolRegistry } from './registry.js';
 
-export interface CallerInfo {
+const plainSnapshots = snapshotCodec(undefined);
+
+export interface CallerInfo extends CallerDetails {
   requestId: string | number;
-  sessionId?: string;
-  authInfo?: AuthInfo;
   inputResponses?: Record<string, unknown>;
   requestState?: string;
 }
@@ -23,10 +26,14 @@ export interface CallerInfo {
  * shapes. Binding to the caller happens here, so both eras answer a foreign id exactly like an unknown one.
  */
 export class TaskService {
+  private get snapshots(): SnapshotCodec {
+    return this.options.snapshots ?? plainSnapshots;
+  }
+
   constructor(
     private readonly engine: TaskEngine,
     private readonly registry: ToolRegistry,
-    private readonly options: { maskErrorDetails: boolean; log: ServerLogger },
+    private readonly options: { maskErrorDetails: boolean; log: ServerLogger; snapshots?: SnapshotCodec },
   ) {}
 
   /** Create a task for a validated `tools/call`; resolves once `tasks/get` from any front end would find it. */
@@ -36,14 +43,23 @@ export class TaskService {
     caller: CallerInfo,
     ttlMs?: number,
   ): Promise<TaskRecord> {
-    const snapshot = captureSnapshot({
-      requestId: caller.requestId,
-      toolName: tool.name,
-      sessionId: caller.sessionId,
-      authInfo: caller.authInfo,
-    });
+    const taskId = newTaskId();
+    const context = storeSnapshot(
+      taskId,
+      {
+        requestId: caller.requestId,
+        toolName: tool.name,
+        toolVersion: tool.config.version,
+        sessionId: caller.sessionId,
+        authInfo: caller.authInfo,
+        http: caller.http,
+        traceparent: caller.traceparent,
+        tracestate: caller.tracestate,
+      },
+      this.snapshots,
+    );
     return this.engine.create({
-      taskId: newTaskId(),
+      taskId,
       toolName: tool.name,
       owner: principalOf(caller.authInfo),
       args,
@@ -53,7 +69,7 @@ export class TaskService {
       retry: tool.task.retry,
       inputResponses: caller.inputResponses,
       requestState: caller.requestState,
-      context: serializeSnapshot(snapshot),
+      context,
     });
   }
 
@@ -97,16 +113,19 @@ export class TaskService {
     }
     const args = await parseArguments(tool, run.args);
     if (!args.ok) return { type: 'error', error: { code: -32602, message: args.message } };
-    let snapshot: ReturnType<typeof parseSnapshot> | undefined;
-    try {
-      snapshot = run.context === null ? undefined : parseSnapshot(run.context);
-    } catch (error) {
-      return {
-        type: 'error',
-        error: { code: -32603, message: `Cannot restore the task's context: ${(error as Error).message}` },
-      };
+    const loaded = loadSnapshot(run.taskId, run.context, this.snapshots);
+    if (!loaded.ok) {
+      this.options.log('error', `[task ${run.taskId}] ${loaded.message}`);
+      return { type: 'error', error: { code: -32603, message: loaded.message } };
     }
+    const snapshot = loaded.snapshot;
     const log = this.options.log;
+    if (snapshot?.toolVersion !== tool.config.version && snapshot?.toolVersion !== undefined) {
+      log(
+        'warning',
+        `[task ${run.taskId}] created by '${tool.name}' version ${snapshot.toolVersion}, run by version ${tool.config.version ?? '(none)'}`,
+      );
+    }
     const context = createContext({
       requestId: snapshot?.requestId ?? run.taskId,
       toolName: tool.name,
@@ -115,7 +134,11 @@ export class TaskService {
       signal: run.signal,
       inputResponses: run.inputResponses,
       requestState: run.requestState,
+      // Everything about the caller comes from this task's snapshot; nothing from a previous task on this worker.
       authInfo: snapshot ? restoredAuthInfo(snapshot) : undefined,
+      sessionId: snapshot?.sessionId,
+      traceparent: snapshot?.traceparent,
+      http: snapshot?.http,
       reportProgress: run.reportProgress,
       log: async (level, message, data) => log(level, `[task ${run.taskId}] ${message}`, data),
     });

@@ -18,6 +18,13 @@ import {
 } from '@modelcontextprotocol/server';
 import { type StdioServerHandle, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { getContext, type TaskMCPContext } from '../context/context.js';
+import {
+  ENCRYPTION_KEY_ENV,
+  parseEncryptionKey,
+  type SnapshotCodec,
+  snapshotCodec,
+} from '../context/encryption.js';
+import { checkDependencies, type Dependencies } from '../deps/dependencies.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { resolveEngine } from '../tasks/resolve.js';
 import { type ServerLogger, stderrLogger } from './logger.js';
@@ -48,6 +55,12 @@ export interface TaskMCPOptions {
     defaultPollIntervalMs?: number;
     /** Upper bound for any tool's `ttlMs` (default 24 hours). */
     maxTtlMs?: number;
+    /**
+     * Encrypt each task's context snapshot (access token, headers) at rest with AES-256-GCM: 32 bytes as 64 hex
+     * or 44 base64 characters. Falls back to `TASKMCP_TASKS_ENCRYPTION_KEY`; without either, snapshots are stored
+     * as plain JSON. Every process of one server needs the same key. See docs/context-forwarding.md.
+     */
+    encryptionKey?: string;
   };
   /**
    * Require a bearer token on HTTP requests. Requests without a valid token get `401` with a `WWW-Authenticate`
@@ -90,6 +103,7 @@ export class TaskMCP {
   private readonly extras: Array<(server: McpServer) => void> = [];
   private readonly defaults: TaskDefaults;
   private readonly log: ServerLogger;
+  private readonly snapshots: SnapshotCodec;
   private readonly shutdown = new AbortController();
   private starting?: Promise<ServerInternals>;
   private engineInstance?: TaskEngine;
@@ -107,22 +121,34 @@ export class TaskMCP {
       pollIntervalMs: options.tasks?.defaultPollIntervalMs ?? DEFAULTS.pollIntervalMs,
       maxTtlMs: options.tasks?.maxTtlMs ?? DEFAULTS.maxTtlMs,
     };
+    // Validate the key now: a bad key must stop the process at startup, not fail tasks later.
+    const key = options.tasks?.encryptionKey ?? process.env[ENCRYPTION_KEY_ENV];
+    this.snapshots = snapshotCodec(
+      key === undefined || key === ''
+        ? undefined
+        : parseEncryptionKey(
+            key,
+            options.tasks?.encryptionKey !== undefined ? 'tasks.encryptionKey' : undefined,
+          ),
+    );
   }
 
   /**
    * Register a tool. The same handler runs in the foreground or, per `task`, as a background task; it receives
    * the parsed arguments and the invocation's context (also available anywhere below it via {@link getContext}).
    */
-  tool<Input extends StandardSchemaWithJSON | undefined = undefined>(
-    config: ToolConfig<Input>,
-    handler: ToolHandler<Input>,
+  // biome-ignore lint/complexity/noBannedTypes: `{}` is "no dependencies": it adds nothing to the handler's context.
+  tool<Input extends StandardSchemaWithJSON | undefined = undefined, Deps extends Dependencies = {}>(
+    config: ToolConfig<Input, Deps>,
+    handler: ToolHandler<Input, Deps>,
   ): this {
     if (this.starting) throw new Error(`Register tool '${config.name}' before the server starts.`);
     if (typeof handler !== 'function') throw new TypeError(`Tool '${config.name}' needs a handler function.`);
+    checkDependencies(config.name, config.depends);
     this.registry.add({
       name: config.name,
-      config: config as ToolConfig<StandardSchemaWithJSON | undefined>,
-      handler: handler as ToolHandler<StandardSchemaWithJSON | undefined>,
+      config: config as unknown as ToolConfig<StandardSchemaWithJSON | undefined, Dependencies>,
+      handler: handler as unknown as ToolHandler<StandardSchemaWithJSON | undefined, Dependencies>,
       task: resolveTaskOptions(config.name, config.task, this.defaults),
     });
     return this;
@@ -253,7 +279,11 @@ export class TaskMCP {
       });
       this.engineInstance = engine;
       const maskErrorDetails = this.options.maskErrorDetails ?? false;
-      const tasks = new TaskService(engine, this.registry, { maskErrorDetails, log: this.log });
+      const tasks = new TaskService(engine, this.registry, {
+        maskErrorDetails,
+        log: this.log,
+        snapshots: this.snapshots,
+      });
       await engine.start({ runner: tasks.runLeg, worker: options.worker ?? true });
       return {
         info: { name: this.name, version: this.version, title: this.options.title },

@@ -1,0 +1,43 @@
+import type { AuthInfo, ServerContext } from '@modelcontextprotocol/server';
+import type { HttpRequestInfo } from './context.js';
+
+/** What the transport tells us about the caller of one request; the same for the foreground and a new task. */
+export interface CallerDetails {
+  authInfo?: AuthInfo;
+  sessionId?: string;
+  http?: HttpRequestInfo;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** Read the caller details of a request from the SDK's handler context. */
+export function callerDetails(ctx: ServerContext): CallerDetails {
+  const request = ctx.http?.req;
+  const http: HttpRequestInfo | undefined = request
+    ? {
+        method: request.method,
+        url: request.url,
+        // Header names come lowercased from `Headers`; repeated headers arrive already joined with ", ".
+        headers: headersOf(request),
+        request,
+      }
+    : undefined;
+  // SEP-414 puts trace context in `_meta`; plain HTTP tracing puts it in headers. Prefer the MCP-level one.
+  const meta = ctx.mcpReq._meta as Record<string, unknown> | undefined;
+  const fromMeta = (key: string) => (typeof meta?.[key] === 'string' ? (meta[key] as string) : undefined);
+  return {
+    authInfo: ctx.http?.authInfo,
+    sessionId: ctx.sessionId,
+    http,
+    traceparent: fromMeta('traceparent') ?? http?.headers.traceparent,
+    tracestate: fromMeta('tracestate') ?? http?.headers.tracestate,
+  };
+}
+
+function headersOf(request: Request): Record<string, string> {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return headers;
+}
