@@ -26,7 +26,7 @@ export async function rpc(
   url: URL,
   method: string,
   params: Record<string, unknown> = {},
-  options: { declare?: boolean; headers?: Record<string, string>; token?: string } = {},
+  options: { declare?: boolean; headers?: Record<string, string>; token?: string; id?: number | string } = {},
 ): Promise<{ status: number } & JsonRpcReply> {
   const name =
     method === 'tools/call' ? params.name : method.startsWith('tasks/') ? params.taskId : undefined;
@@ -41,7 +41,7 @@ export async function rpc(
   };
   const body = {
     jsonrpc: '2.0',
-    id: nextId++,
+    id: options.id ?? nextId++,
     method,
     params: {
       ...params,

@@ -103,6 +103,21 @@ export function parseSnapshot(stored: string): TaskContextSnapshot {
   }
 }
 
+/**
+ * The inbound headers to restore in a task. When the caller's token has expired, its `authorization` header goes
+ * too: a worker must not hand out a credential that the token check itself just refused.
+ */
+export function restoredHttp(
+  snapshot: TaskContextSnapshot,
+  now = Date.now(),
+): TaskContextSnapshot['http'] | undefined {
+  const http = snapshot.http;
+  if (!http) return undefined;
+  if (!snapshot.authInfo || !isExpired(snapshot.authInfo, now)) return http;
+  const { authorization: _dropped, ...headers } = http.headers;
+  return { ...http, headers };
+}
+
 /** The access token to restore in a task: dropped once it has expired. */
 export function restoredAuthInfo(snapshot: TaskContextSnapshot, now = Date.now()): AuthInfo | undefined {
   const auth = snapshot.authInfo;

@@ -4,7 +4,7 @@ import type { CallerDetails } from '../context/capture.js';
 import { createContext } from '../context/context.js';
 import { type SnapshotCodec, snapshotCodec } from '../context/encryption.js';
 import { loadSnapshot, storeSnapshot } from '../context/restore.js';
-import { restoredAuthInfo } from '../context/snapshot.js';
+import { restoredAuthInfo, restoredHttp } from '../context/snapshot.js';
 import { taskNotFound } from '../errors.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { newTaskId } from '../tasks/ids.js';
@@ -119,6 +119,7 @@ export class TaskService {
       return { type: 'error', error: { code: -32603, message: loaded.message } };
     }
     const snapshot = loaded.snapshot;
+    const now = Date.now();
     const log = this.options.log;
     if (snapshot?.toolVersion !== tool.config.version && snapshot?.toolVersion !== undefined) {
       log(
@@ -135,10 +136,10 @@ export class TaskService {
       inputResponses: run.inputResponses,
       requestState: run.requestState,
       // Everything about the caller comes from this task's snapshot; nothing from a previous task on this worker.
-      authInfo: snapshot ? restoredAuthInfo(snapshot) : undefined,
+      authInfo: snapshot ? restoredAuthInfo(snapshot, now) : undefined,
       sessionId: snapshot?.sessionId,
       traceparent: snapshot?.traceparent,
-      http: snapshot?.http,
+      http: snapshot ? restoredHttp(snapshot, now) : undefined,
       reportProgress: run.reportProgress,
       log: async (level, message, data) => log(level, `[task ${run.taskId}] ${message}`, data),
     });
