@@ -39,7 +39,7 @@ export function parseEncryptionKey(text: string, source = ENCRYPTION_KEY_ENV): B
     : /^[A-Za-z0-9+/_-]{43}={0,1}$/.test(value)
       ? Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
       : undefined;
-  if (!key || key.length !== 32) {
+  if (key?.length !== 32) {
     throw new Error(
       `${source} must be 32 random bytes written as 64 hex characters or 44 base64 characters ` +
         `(generate one with: openssl rand -base64 32); got ${value.length} characters that are neither.`,

@@ -22,6 +22,12 @@ export type DependencyFactory<T = unknown> = (
 /** The `depends` map of a tool. */
 export type Dependencies = Record<string, DependencyFactory>;
 
+/**
+ * The `depends` map for dependency values `Values` (one factory per key). Written as a mapped type so TypeScript
+ * infers `Values` from the factories and still types their `ctx` parameter.
+ */
+export type DependencyFactories<Values> = { [K in keyof Values]: DependencyFactory<Values[K]> };
+
 /** The value type a factory provides. */
 export type DependencyValue<F> = F extends (ctx: TaskMCPContext) => infer R
   ? R extends AsyncGenerator<infer T, unknown, undefined>

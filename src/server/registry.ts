@@ -4,7 +4,7 @@ import type {
   ToolAnnotations,
 } from '@modelcontextprotocol/server';
 import type { TaskMCPContext } from '../context/context.js';
-import type { Dependencies, ResolvedDependencies } from '../deps/dependencies.js';
+import type { DependencyFactories } from '../deps/dependencies.js';
 import type { RetryPolicy } from '../tasks/types.js';
 import type { ToolReturn } from './results.js';
 
@@ -35,7 +35,7 @@ type Infer<S> = S extends StandardSchemaWithJSON
 export interface ToolConfig<
   Input extends StandardSchemaWithJSON | undefined = undefined,
   // biome-ignore lint/complexity/noBannedTypes: `{}` is "no dependencies": it adds nothing to the handler's context.
-  Deps extends Dependencies = {},
+  Deps extends object = {},
 > {
   name: string;
   /** The tool's own version; recorded with each task so a worker running another version can say so. */
@@ -54,7 +54,7 @@ export interface ToolConfig<
    * Per-invocation dependencies: each factory runs once per invocation, before the handler, and its value is
    * merged into the handler's context under its key (cleanup after the handler; see `DependencyFactory`).
    */
-  depends?: Deps;
+  depends?: DependencyFactories<Deps>;
   /**
    * Runs in the foreground before the tool is started, foreground or task. Return an `inputRequired(...)` result
    * to ask the client first (a multi-round-trip round, answered before any task exists); return nothing to go on.
@@ -69,11 +69,8 @@ export interface ToolConfig<
 export type ToolHandler<
   Input extends StandardSchemaWithJSON | undefined,
   // biome-ignore lint/complexity/noBannedTypes: `{}` is "no dependencies": it adds nothing to the handler's context.
-  Deps extends Dependencies = {},
-> = (
-  args: Infer<Input>,
-  ctx: TaskMCPContext & ResolvedDependencies<Deps>,
-) => ToolReturn | Promise<ToolReturn>;
+  Deps extends object = {},
+> = (args: Infer<Input>, ctx: TaskMCPContext & Readonly<Deps>) => ToolReturn | Promise<ToolReturn>;
 
 /** Task settings with every default applied. */
 export interface ResolvedTaskOptions {
@@ -86,8 +83,8 @@ export interface ResolvedTaskOptions {
 
 export interface ToolDefinition {
   name: string;
-  config: ToolConfig<StandardSchemaWithJSON | undefined, Dependencies>;
-  handler: ToolHandler<StandardSchemaWithJSON | undefined, Dependencies>;
+  config: ToolConfig<StandardSchemaWithJSON | undefined, Record<string, unknown>>;
+  handler: ToolHandler<StandardSchemaWithJSON | undefined, Record<string, unknown>>;
   task: ResolvedTaskOptions;
 }
 

@@ -24,7 +24,7 @@ import {
   type SnapshotCodec,
   snapshotCodec,
 } from '../context/encryption.js';
-import { checkDependencies, type Dependencies } from '../deps/dependencies.js';
+import { checkDependencies } from '../deps/dependencies.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { resolveEngine } from '../tasks/resolve.js';
 import { type ServerLogger, stderrLogger } from './logger.js';
@@ -138,7 +138,7 @@ export class TaskMCP {
    * the parsed arguments and the invocation's context (also available anywhere below it via {@link getContext}).
    */
   // biome-ignore lint/complexity/noBannedTypes: `{}` is "no dependencies": it adds nothing to the handler's context.
-  tool<Input extends StandardSchemaWithJSON | undefined = undefined, Deps extends Dependencies = {}>(
+  tool<Input extends StandardSchemaWithJSON | undefined = undefined, Deps extends object = {}>(
     config: ToolConfig<Input, Deps>,
     handler: ToolHandler<Input, Deps>,
   ): this {
@@ -147,8 +147,8 @@ export class TaskMCP {
     checkDependencies(config.name, config.depends);
     this.registry.add({
       name: config.name,
-      config: config as unknown as ToolConfig<StandardSchemaWithJSON | undefined, Dependencies>,
-      handler: handler as unknown as ToolHandler<StandardSchemaWithJSON | undefined, Dependencies>,
+      config: config as unknown as ToolConfig<StandardSchemaWithJSON | undefined, Record<string, unknown>>,
+      handler: handler as unknown as ToolHandler<StandardSchemaWithJSON | undefined, Record<string, unknown>>,
       task: resolveTaskOptions(config.name, config.task, this.defaults),
     });
     return this;
