@@ -50,6 +50,7 @@ const CONTEXT_MEMBERS = new Set([
   'inputResponses',
   'requestState',
   'authInfo',
+  'clientCapabilities',
   'sessionId',
   'traceparent',
   'reportProgress',
