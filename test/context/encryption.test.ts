@@ -138,6 +138,14 @@ describe.runIf(enabled)('context snapshots at rest (redis engine)', () => {
     );
     const snapshot = dump.find(({ key }) => key.endsWith(`:ctx:${taskId}`));
     expect(snapshot?.value).toMatch(/^"taskmcp-enc:1:/);
+    // One snapshot key per task, expiring with the task record.
+    expect(dump.filter(({ key }) => key.includes(taskId) && key.includes(':ctx:'))).toHaveLength(1);
+    const [recordTtl, snapshotTtl] = await Promise.all([
+      redis.pttl(dump.find(({ key }) => key.endsWith(`:task:${taskId}`))!.key),
+      redis.pttl(snapshot!.key),
+    ]);
+    expect(recordTtl).toBeGreaterThan(0);
+    expect(Math.abs(recordTtl - snapshotTtl)).toBeLessThan(1_000);
     const tokenBody = token.split('.')[1]!;
     for (const { key, value } of dump) {
       expect(value, key).not.toContain(token);

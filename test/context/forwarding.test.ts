@@ -37,7 +37,7 @@ describe.each(engineCases)('context forwarding ($name engine)', ({ engine }) => 
       version: '1.0.0',
       logger: () => {},
       tasks: { engine: engine() },
-      auth: { verifier },
+      auth: { verifier, resourceMetadataUrl: 'https://mcp.test/.well-known/oauth-protected-resource' },
     });
     secured = await serveOverHttp(registerCallerTools(server));
     const anonymous = new TaskMCP({
@@ -73,7 +73,11 @@ describe.each(engineCases)('context forwarding ($name engine)', ({ engine }) => 
         headers: { 'content-type': 'application/json', authorization: `Bearer ${expired}` },
         body: '{}',
       });
-      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer .*error="invalid_token"/);
+      const challenge = response.headers.get('www-authenticate');
+      expect(challenge).toMatch(/^Bearer .*error="invalid_token"/);
+      expect(challenge).toContain(
+        'resource_metadata="https://mcp.test/.well-known/oauth-protected-resource"',
+      );
     });
   });
 
