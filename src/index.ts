@@ -28,9 +28,9 @@ export { SNAPSHOT_VERSION, type TaskContextSnapshot } from './context/snapshot.j
 export { deps, type Progress } from './deps/builtins.js';
 export type {
   Dependencies,
+  DependencyFactories,
   DependencyFactory,
   DependencyValue,
-  ResolvedDependencies,
 } from './deps/dependencies.js';
 export {
   type JsonRpcErrorObject,

@@ -37,9 +37,6 @@ export type DependencyValue<F> = F extends (ctx: TaskMCPContext) => infer R
       : Awaited<R>
   : never;
 
-/** The values of a `depends` map, as the handler receives them. */
-export type ResolvedDependencies<D> = { readonly [K in keyof D]: DependencyValue<D[K]> };
-
 /** Names a dependency may not take: they would hide members of the context it is merged into. */
 const CONTEXT_MEMBERS = new Set([
   'requestId',

@@ -121,7 +121,7 @@ export class TaskService {
     const snapshot = loaded.snapshot;
     const now = Date.now();
     const log = this.options.log;
-    if (snapshot?.toolVersion !== tool.config.version && snapshot?.toolVersion !== undefined) {
+    if (snapshot?.toolVersion !== undefined && snapshot.toolVersion !== tool.config.version) {
       log(
         'warning',
         `[task ${run.taskId}] created by '${tool.name}' version ${snapshot.toolVersion}, run by version ${tool.config.version ?? '(none)'}`,
