@@ -64,7 +64,8 @@ describe.each(engineCases)('context forwarding ($name engine)', ({ engine }) => 
     it('answers missing, malformed, expired and foreign-audience tokens with 401 and a Bearer challenge', async () => {
       const expired = await issuer.sign({ clientId: 'app', sub: 'alice', expiresIn: -60 });
       const wrongAudience = await issuer.sign({ clientId: 'app', audience: 'https://other/' });
-      for (const token of [undefined, 'not-a-jwt', expired, wrongAudience]) {
+      const noClient = await issuer.sign({ sub: 'alice' });
+      for (const token of [undefined, 'not-a-jwt', expired, wrongAudience, noClient]) {
         const reply = await rpc(secured.url, 'tools/list', {}, { token });
         expect(reply.status, String(token)).toBe(401);
       }
@@ -79,6 +80,17 @@ describe.each(engineCases)('context forwarding ($name engine)', ({ engine }) => 
         'resource_metadata="https://mcp.test/.well-known/oauth-protected-resource"',
       );
     });
+  });
+
+  it('reads the client from azp when client_id is absent, and scopes from scp', async () => {
+    const viaAzp = await issuer.sign({ sub: 'alice', claims: { azp: 'app', scp: ['reports'] } });
+    const reply = await rpc(
+      secured.url,
+      'tools/call',
+      { name: 'caller', arguments: {} },
+      { token: viaAzp, declare: false },
+    );
+    expect(viewOf(reply.result).token).toMatchObject({ clientId: 'app', sub: 'alice', scopes: ['reports'] });
   });
 
   describe('the handler sees the same caller in the foreground and in a task', () => {
