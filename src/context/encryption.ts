@@ -3,6 +3,7 @@
  *
  * Key: 32 random bytes, written as 64 hex characters or as base64/base64url (`openssl rand -base64 32`), given as
  * the `tasks.encryptionKey` option or `TASKMCP_TASKS_ENCRYPTION_KEY`. Every process of one server needs the same key.
+ * Rotation: a comma-separated list `new,old` encrypts with the first key and decrypts with any of them.
  * Cipher: AES-256-GCM with a fresh 96-bit IV per snapshot; the task id is authenticated as associated data, so a
  * snapshot copied onto another task does not decrypt.
  * Stored form: `taskmcp-enc:1:` + base64(iv ‖ ciphertext ‖ tag). The prefix lets a process without the key say why
@@ -48,9 +49,27 @@ export function parseEncryptionKey(text: string, source = ENCRYPTION_KEY_ENV): B
   return key;
 }
 
-/** The codec for a server: AES-256-GCM with `key`, or plain JSON without one. */
-export function snapshotCodec(key: Buffer | undefined): SnapshotCodec {
-  return key ? encryptingCodec(key) : plainCodec;
+/** Parse a key setting: one key, or a comma-separated list for rotation (`new,old`). */
+export function parseEncryptionKeys(text: string, source = ENCRYPTION_KEY_ENV): Buffer[] {
+  return text
+    .split(',')
+    .map((part, index, all) =>
+      parseEncryptionKey(part, all.length > 1 ? `${source} (key ${index + 1} of ${all.length})` : source),
+    );
+}
+
+/** The codec for a server's settings: the `tasks.encryptionKey` option, else the environment variable. */
+export function configuredSnapshotCodec(option: string | undefined, env = process.env): SnapshotCodec {
+  const setting = option ?? env[ENCRYPTION_KEY_ENV];
+  if (setting === undefined || setting === '') return plainCodec;
+  return snapshotCodec(
+    parseEncryptionKeys(setting, option !== undefined ? 'tasks.encryptionKey' : ENCRYPTION_KEY_ENV),
+  );
+}
+
+/** The codec for a server: AES-256-GCM with `keys` (the first encrypts, any decrypts), or plain JSON without. */
+export function snapshotCodec(keys: readonly Buffer[] | undefined): SnapshotCodec {
+  return keys && keys.length > 0 ? encryptingCodec(keys) : plainCodec;
 }
 
 const plainCodec: SnapshotCodec = {
@@ -66,7 +85,8 @@ const plainCodec: SnapshotCodec = {
   },
 };
 
-function encryptingCodec(key: Buffer): SnapshotCodec {
+function encryptingCodec(keys: readonly Buffer[]): SnapshotCodec {
+  const [key] = keys as [Buffer, ...Buffer[]];
   const aad = (taskId: string) => Buffer.from(`taskmcp-snapshot:${taskId}`, 'utf8');
   return {
     encrypted: true,
@@ -89,18 +109,21 @@ function encryptingCodec(key: Buffer): SnapshotCodec {
       if (raw.length < IV_BYTES + TAG_BYTES) {
         throw new SnapshotDecryptionError(`The task's encrypted context snapshot is truncated.`);
       }
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
-        decipher.setAAD(aad(taskId));
-        decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-        const body = raw.subarray(IV_BYTES, raw.length - TAG_BYTES);
-        return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
-      } catch {
-        throw new SnapshotDecryptionError(
-          `Cannot decrypt the task's context snapshot: ${ENCRYPTION_KEY_ENV} differs from the key of the process ` +
-            'that created the task, or the snapshot was altered.',
-        );
+      for (const candidate of keys) {
+        try {
+          const decipher = createDecipheriv('aes-256-gcm', candidate, raw.subarray(0, IV_BYTES));
+          decipher.setAAD(aad(taskId));
+          decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+          const body = raw.subarray(IV_BYTES, raw.length - TAG_BYTES);
+          return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+        } catch {
+          // GCM authentication failed with this key: try the next one (key rotation).
+        }
       }
+      throw new SnapshotDecryptionError(
+        `Cannot decrypt the task's context snapshot: ${ENCRYPTION_KEY_ENV} differs from the key of the process ` +
+          'that created the task, or the snapshot was altered.',
+      );
     },
   };
 }

@@ -18,12 +18,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { type StdioServerHandle, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { getContext, type TaskMCPContext } from '../context/context.js';
-import {
-  ENCRYPTION_KEY_ENV,
-  parseEncryptionKey,
-  type SnapshotCodec,
-  snapshotCodec,
-} from '../context/encryption.js';
+import { configuredSnapshotCodec, type SnapshotCodec } from '../context/encryption.js';
 import { checkDependencies } from '../deps/dependencies.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { resolveEngine } from '../tasks/resolve.js';
@@ -58,7 +53,8 @@ export interface TaskMCPOptions {
     /**
      * Encrypt each task's context snapshot (access token, headers) at rest with AES-256-GCM: 32 bytes as 64 hex
      * or 44 base64 characters. Falls back to `TASKMCP_TASKS_ENCRYPTION_KEY`; without either, snapshots are stored
-     * as plain JSON. Every process of one server needs the same key. See docs/context-forwarding.md.
+     * as plain JSON. Every process of one server needs the same key. To rotate, list `new,old`: the first key
+     * encrypts, any of them decrypts. See docs/context-forwarding.md.
      */
     encryptionKey?: string;
   };
@@ -122,15 +118,7 @@ export class TaskMCP {
       maxTtlMs: options.tasks?.maxTtlMs ?? DEFAULTS.maxTtlMs,
     };
     // Validate the key now: a bad key must stop the process at startup, not fail tasks later.
-    const key = options.tasks?.encryptionKey ?? process.env[ENCRYPTION_KEY_ENV];
-    this.snapshots = snapshotCodec(
-      key === undefined || key === ''
-        ? undefined
-        : parseEncryptionKey(
-            key,
-            options.tasks?.encryptionKey !== undefined ? 'tasks.encryptionKey' : undefined,
-          ),
-    );
+    this.snapshots = configuredSnapshotCodec(options.tasks?.encryptionKey);
   }
 
   /**

@@ -24,6 +24,8 @@ describe('encryption key validation', () => {
     expect(() => build(KEY)).not.toThrow();
     expect(() => build(OTHER_KEY)).not.toThrow();
     expect(() => build(randomBytes(32).toString('base64url'))).not.toThrow();
+    expect(() => build(`${KEY},${OTHER_KEY}`)).not.toThrow();
+    expect(() => build(`${KEY},oops`)).toThrow(/tasks\.encryptionKey \(key 2 of 2\) must be 32 random bytes/);
     const previous = process.env.TASKMCP_TASKS_ENCRYPTION_KEY;
     process.env.TASKMCP_TASKS_ENCRYPTION_KEY = 'not-a-key';
     try {
@@ -169,6 +171,19 @@ describe.runIf(enabled)('context snapshots at rest (redis engine)', () => {
     expect(failed.error).toMatchObject({ code: -32603, message: expect.stringMatching(reason) });
     expect((failed.error as { message: string }).message).toContain('TASKMCP_TASKS_ENCRYPTION_KEY');
     expect(runs.get(name)).toBeUndefined();
+  });
+
+  it('rotates keys: a worker with `new,old` runs tasks encrypted with the old key', async () => {
+    const name = uniqueName('encrot');
+    const url = (await node(name, 'front', KEY))!;
+    await node(name, 'worker', `${randomBytes(32).toString('base64')},${KEY}`);
+    const token = await issuer.sign({ clientId: 'app', sub: 'alice' });
+    const created = await rpc(url, 'tools/call', { name: 'whoami', arguments: {} }, { token });
+    const done = await untilStatus(url, created.result!.taskId as string, ['completed', 'failed'], token);
+    expect((done.result as { structuredContent: unknown }).structuredContent).toEqual({
+      sub: 'alice',
+      sawCredential: true,
+    });
   });
 
   it('fails tasks whose stored snapshot was altered or replaced with plain JSON', async () => {
