@@ -163,7 +163,9 @@ describe.each(engineCases)('context forwarding ($name engine)', ({ engine }) => 
     });
 
     it('drops a token that expired before a later leg ran, with its authorization header', async () => {
-      const shortLived = await issuer.sign({ clientId: 'app', sub: 'alice', expiresIn: 2 });
+      const shortLived = await issuer.sign({ clientId: 'app', sub: 'alice', expiresIn: 3 });
+      // The same user's long-lived token, for everything after creation (polls must not race the expiry).
+      const fresh = await issuer.sign({ clientId: 'app', sub: 'alice' });
       const expiresAtMs =
         JSON.parse(Buffer.from(shortLived.split('.')[1]!, 'base64url').toString()).exp * 1000;
       const created = await rpc(
@@ -173,11 +175,10 @@ describe.each(engineCases)('context forwarding ($name engine)', ({ engine }) => 
         { token: shortLived, headers: { 'x-marker': 'late' } },
       );
       const taskId = created.result!.taskId as string;
-      const waiting = await untilStatus(secured.url, taskId, ['input_required'], shortLived);
+      const waiting = await untilStatus(secured.url, taskId, ['input_required'], fresh);
       const [key] = Object.keys(waiting.inputRequests as object);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAtMs - Date.now() + 100)));
       // The same user answers with a fresh token; the task still runs with what was captured at creation.
-      const fresh = await issuer.sign({ clientId: 'app', sub: 'alice' });
       const update = await rpc(
         secured.url,
         'tasks/update',

@@ -93,7 +93,9 @@ describe.runIf(enabled)('context forwarding to a separate worker process (redis 
   });
 
   it('drops a token that expired before the worker ran the leg, right after running a valid one', async () => {
-    const shortLived = await issuer.sign({ clientId: 'app', sub: 'alice', expiresIn: 2 });
+    const shortLived = await issuer.sign({ clientId: 'app', sub: 'alice', expiresIn: 3 });
+    // The same user's long-lived token, for everything after creation (polls must not race the expiry).
+    const fresh = await issuer.sign({ clientId: 'app', sub: 'alice' });
     const expiresAtMs = JSON.parse(Buffer.from(shortLived.split('.')[1]!, 'base64url').toString()).exp * 1000;
     const created = await rpc(
       front.url!,
@@ -102,9 +104,8 @@ describe.runIf(enabled)('context forwarding to a separate worker process (redis 
       { token: shortLived },
     );
     const taskId = created.result!.taskId as string;
-    const waiting = await untilStatus(front.url!, taskId, ['input_required'], shortLived);
+    const waiting = await untilStatus(front.url!, taskId, ['input_required'], fresh);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAtMs - Date.now() + 100)));
-    const fresh = await issuer.sign({ clientId: 'app', sub: 'alice' });
     // The single-slot worker runs a task with a valid token first: nothing of it may leak into the next leg.
     const valid = await rpc(front.url!, 'tools/call', { name: 'caller', arguments: {} }, { token: fresh });
     expect(
