@@ -1,4 +1,4 @@
-import { ENCRYPTION_KEY_ENV, type SnapshotCodec, SnapshotDecryptionError } from './encryption.js';
+import { ENCRYPTION_KEY_ENV, type SnapshotCodec } from './encryption.js';
 import {
   type CaptureInput,
   captureSnapshot,
@@ -33,13 +33,7 @@ export function loadSnapshot(
   try {
     return { ok: true, snapshot: parseSnapshot(codec.decode(taskId, stored)) };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      ok: false,
-      message:
-        error instanceof SnapshotDecryptionError
-          ? `Cannot restore the task's context: ${reason}`
-          : `Cannot restore the task's context: ${reason}${codec.encrypted ? '' : ` (if other processes of this server set ${ENCRYPTION_KEY_ENV}, set the same key here)`}`,
-    };
+    // Decryption errors name the key setting; parse errors say what is wrong with the stored value.
+    return { ok: false, message: `Cannot restore the task's context: ${(error as Error).message}` };
   }
 }
