@@ -9,7 +9,7 @@
  * HTTP client, which has no other stream after the `tools/call` response.
  */
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import { taskNotFound } from '../../errors.js';
+import { ProtocolError, taskNotFound } from '../../errors.js';
 import type { TaskService } from '../../server/task-service.js';
 import { isTerminal, type TaskRecord, type TaskStatus } from '../../tasks/types.js';
 import { legacyStatus, legacyTask } from './shapes.js';
@@ -93,7 +93,11 @@ export async function* followTask(
     pending.push(record);
     wake?.();
   };
-  const reread = () => tasks.find(taskId, authInfo).then(push, () => push(null));
+  // Not found (expired) ends the follow; any other failure (a store hiccup) waits for the next event or re-read.
+  const reread = () =>
+    tasks.find(taskId, authInfo).then(push, (error: unknown) => {
+      if (error instanceof ProtocolError) push(null);
+    });
   const unwatch = await tasks.watch(taskId, push);
   const timer = setInterval(reread, REREAD_MS);
   const onAbort = () => wake?.();
