@@ -130,7 +130,8 @@ export function sendTaskRequest(
   method: string,
   params: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  return ctx.mcpReq.send({ method, params }, AnyResult);
+  // A person may take a while to answer; the tasks/result request this rides on bounds the wait instead.
+  return ctx.mcpReq.send({ method, params }, AnyResult, { timeout: 2 ** 31 - 1 });
 }
 
 const AnyResult = z.looseObject({});
@@ -181,7 +182,9 @@ export async function readJsonRpcResponse(
   | { id: unknown; error: { code: number; message: string } }
   | undefined
 > {
-  if (request.method !== 'POST') return undefined;
+  // 2026-07-28 has no server→client requests, so its clients never post responses.
+  if (request.method !== 'POST' || request.headers.get('mcp-protocol-version') === '2026-07-28')
+    return undefined;
   if (!request.headers.get('content-type')?.includes('json')) return undefined;
   if (Number(request.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) return undefined;
   let body: unknown;

@@ -88,6 +88,7 @@ export function describeLegacyTasks(
       expect(Date.parse(task.lastUpdatedAt)).not.toBeNaN();
       const capped = await createTask(alice, 'task_only', { n: 1 }, 10 * 24 * 60 * 60_000);
       expect(capped.task.ttl).toBe(24 * 60 * 60_000);
+      await expect(createTask(alice, 'task_only', { n: 1 }, -5)).rejects.toMatchObject({ code: -32602 });
       const got = await alice.client.experimental.tasks.getTask(task.taskId);
       expect(got).toMatchObject({ taskId: task.taskId, ttl: 120_000, pollInterval: 20 });
       expect(got.status).toMatch(/working|completed/);

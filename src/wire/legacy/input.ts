@@ -51,7 +51,8 @@ export class InputForwarder {
       if (this.asked.has(key)) continue;
       this.asked.add(key);
       void this.ask(record.taskId, key, entry).catch((error: Error) => {
-        this.asked.delete(key); // still outstanding: asked again on the next record or stream
+        // Still outstanding, but not asked again on this stream (a client that cannot answer would be asked in a
+        // loop); the next tasks/result stream asks again.
         this.log('warning', `task ${record.taskId}: ${entry.method} to the client failed: ${error.message}`);
       });
     }
