@@ -153,9 +153,10 @@ export function onServerClose(server: McpServer, listener: () => void): void {
 /**
  * Write a server→client request with an id of our choosing on the stream of the request being handled.
  *
- * Gap: the SDK serves the 2025-11-25 era over HTTP statelessly, one SDK server per HTTP request, so the answer to a
- * request sent with `ctx.mcpReq.send` arrives in a later HTTP request at an SDK server that never sent it, and is
- * dropped. taskmcp writes the request straight to the transport with an id that says where the answer belongs, and
+ * Gap: the SDK serves the 2025-11-25 era over HTTP statelessly (`createMcpHandler`'s default `legacy: 'stateless'`
+ * fallback), one SDK server per HTTP request, so the answer to a request sent with `ctx.mcpReq.send` arrives in a
+ * later HTTP request at an SDK server that never sent it, and is dropped (the general stateless-mode limitation, see
+ * python-sdk #1097 / PR #1827 and the go-sdk stateless docs, PR #485). taskmcp writes the request straight to the transport with an id that says where the answer belongs, and
  * catches the answer before the SDK (see {@link readJsonRpcResponse}).
  */
 export async function writeOnRequestStream(
