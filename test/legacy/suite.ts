@@ -259,6 +259,12 @@ export function describeLegacyTasks(
         expect(elicitation._meta?.[RELATED_TASK_META_KEY]).toEqual({ taskId });
       }
       expect((await client.client.experimental.tasks.getTask(taskId)).status).toBe('completed');
+      // resuming after the answers is a status change too (input_required → working), then completed
+      await eventually(() =>
+        client.recorded.statuses.some((s) => s.taskId === taskId && s.status === 'completed'),
+      );
+      const statuses = client.recorded.statuses.filter((s) => s.taskId === taskId).map((s) => s.status);
+      expect(statuses.slice(-2)).toEqual(['working', 'completed']);
     });
   });
 }
