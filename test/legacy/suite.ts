@@ -259,12 +259,14 @@ export function describeLegacyTasks(
         expect(elicitation._meta?.[RELATED_TASK_META_KEY]).toEqual({ taskId });
       }
       expect((await client.client.experimental.tasks.getTask(taskId)).status).toBe('completed');
-      // resuming after the answers is a status change too (input_required → working), then completed
+      // The status notifications end with the terminal one. (Transitions faster than the engine's event bus, such
+      // as working → completed right after the answers, may reach the client as one notification of the later state.)
       await eventually(() =>
         client.recorded.statuses.some((s) => s.taskId === taskId && s.status === 'completed'),
       );
       const statuses = client.recorded.statuses.filter((s) => s.taskId === taskId).map((s) => s.status);
-      expect(statuses.slice(-2)).toEqual(['working', 'completed']);
+      expect(statuses.at(-1)).toBe('completed');
+      expect(statuses.filter((status) => status === 'completed')).toHaveLength(1);
     });
   });
 }
