@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the official MCP conformance suite against the everything server: the 10 tasks scenarios one by one, then the
-# core 2026-07-28 requirements suite checked against the baseline in expected-failures.yml.
+# core 2026-07-28 requirements suite checked against the baseline in expected-failures.yml; then the 2025-11-25
+# tasks checks (conformance/legacy-check.mts, official SDK v1 client) against the same server instance.
 #   bash conformance/run.sh                       # memory engine
 #   TASKMCP_TASKS_URL=redis://127.0.0.1:6379 bash conformance/run.sh
 # Needs `npm ci` in conformance/ (the suite requires Node 22, which that folder pins from the npm registry).
@@ -40,4 +41,9 @@ else
 fi
 printf 'conformance %-32s %s %s\n' "requirements 2026-07-28" "$status" "$(printf '%s\n' "$out" | grep -E '^Total:' | tr '\n' ' ')"
 [ "$status" = ok ] || printf '%s\n' "$out" | grep -E '^(✗|  [✗~✓] )'
+
+# The 2025-11-25 era on the same server instance (the suite has no scenario for its experimental tasks).
+if out=$("$root/node_modules/.bin/tsx" "$here/legacy-check.mts" "$url" 2>&1); then status=ok; else status=FAILED; failed=1; fi
+printf 'conformance %-32s %s %s\n' "legacy 2025-11-25 (SDK v1)" "$status" "$(printf '%s\n' "$out" | grep -E '^Test Results' | tr '\n' ' ')"
+[ "$status" = ok ] || printf '%s\n' "$out"
 exit $failed

@@ -55,6 +55,7 @@ export {
   TaskAbortReason,
   type TaskEngine,
 } from './tasks/engine.js';
+export { InvalidCursorError, type TaskPage } from './tasks/listing.js';
 export { MemoryTaskEventBus } from './tasks/memory/bus.js';
 export { MemoryTaskEngine, type MemoryTaskEngineOptions } from './tasks/memory/engine.js';
 export { MemoryTaskQueue } from './tasks/memory/queue.js';

@@ -8,6 +8,7 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { LEGACY_PROTOCOL_VERSION, LegacyTaskHandle, LegacyTasks } from './legacy-tasks.js';
 import { acceptTaskResults, createTaskResultOf } from './sdk-gaps.js';
 import { TaskHandle, type TaskOperations } from './task-handle.js';
 import { AckSchema, CallTimeoutError, type TaskInfo, TaskInfoSchema } from './types.js';
@@ -59,6 +60,8 @@ const NO_DEADLINE_MS = 2 ** 31 - 1;
  */
 export class Client implements TaskOperations {
   readonly initialPollMs: number;
+  /** The 2025-11-25 task methods, when the server negotiated that era and tasks are enabled. */
+  private readonly legacy?: LegacyTasks;
 
   private constructor(
     /** The underlying SDK client, for everything this class does not wrap. */
@@ -66,6 +69,9 @@ export class Client implements TaskOperations {
     private readonly options: ClientOptions,
   ) {
     this.initialPollMs = options.initialPollMs ?? 20;
+    if ((options.tasks ?? true) && this.protocolVersion === LEGACY_PROTOCOL_VERSION) {
+      this.legacy = new LegacyTasks(sdk);
+    }
   }
 
   static async connect(target: ConnectTarget, options: ClientOptions = {}): Promise<Client> {
@@ -143,6 +149,7 @@ export class Client implements TaskOperations {
   }
 
   async getTask(taskId: string, signal?: AbortSignal): Promise<TaskInfo> {
+    if (this.legacy) return this.legacy.get(taskId, signal);
     const task = await this.sdk.request({ method: 'tasks/get', params: { taskId } }, TaskInfoSchema, {
       signal,
     });
@@ -186,6 +193,16 @@ export class Client implements TaskOperations {
 
   private async start(name: string, args: Record<string, unknown>, signal: AbortSignal, timeoutMs?: number) {
     const request = new AbortController();
+    if (this.legacy && (await this.legacy.runsAsTask(name))) {
+      const creating = this.legacy.create(name, args, {
+        signal: request.signal,
+        timeout: timeoutMs ?? NO_DEADLINE_MS,
+      });
+      const created = await settleOrAbandon(creating, signal, request, (late) => {
+        void this.cancelTask(late.taskId).catch(() => {});
+      });
+      return new LegacyTaskHandle(this, this.legacy, created);
+    }
     const call = this.sdk.callTool(
       { name, arguments: args },
       { signal: request.signal, timeout: timeoutMs ?? NO_DEADLINE_MS },

@@ -13,7 +13,12 @@ import { ProtocolError, ProtocolErrorCode, TASKS_EXTENSION } from '../errors.js'
 import * as legacy from '../wire/legacy/index.js';
 import * as modern from '../wire/modern/index.js';
 import { createTaskResult } from '../wire/modern/shapes.js';
-import { asToolCallResult, dispatchedElsewhere, serveToolCalls } from '../wire/sdk-gaps.js';
+import {
+  advertiseTaskSupport,
+  asToolCallResult,
+  dispatchedElsewhere,
+  serveToolCalls,
+} from '../wire/sdk-gaps.js';
 import { parseArguments, runHandler, withDeadline } from './invoke.js';
 import type { ServerLogger } from './logger.js';
 import type { ToolDefinition, ToolRegistry } from './registry.js';
@@ -39,17 +44,21 @@ export interface ServerInternals {
  * Build one SDK `McpServer` for one serving unit of the given era. The SDK builds one per HTTP request (and per
  * stdio connection); everything durable lives in `internals`, so instances are cheap and share nothing mutable.
  */
-export function buildSdkServer(internals: ServerInternals, era: Era): McpServerType {
+export function buildSdkServer(
+  internals: ServerInternals,
+  era: Era,
+  unit: legacy.ServingUnit = 'request',
+): McpServerType {
   const server = new McpServer(internals.info, {
     capabilities: {
       // The lists are fixed once the server starts, so there is never a change to announce.
       tools: { listChanged: false },
-      ...(era === 'modern' ? { extensions: { [TASKS_EXTENSION]: {} } } : {}),
+      ...(era === 'modern' ? { extensions: { [TASKS_EXTENSION]: {} } } : { tasks: legacy.TASKS_CAPABILITY }),
     },
     instructions: internals.instructions,
   });
   for (const tool of internals.registry.list()) {
-    server.registerTool(
+    const registered = server.registerTool(
       tool.name,
       {
         title: tool.config.title,
@@ -61,11 +70,14 @@ export function buildSdkServer(internals: ServerInternals, era: Era): McpServerT
       },
       dispatchedElsewhere,
     );
+    if (era === 'legacy') advertiseTaskSupport(registered, tool.task.mode);
   }
+  const legacyTasks =
+    era === 'legacy' ? legacy.serveLegacyTasks(server, internals.tasks, internals.log, unit) : undefined;
   serveToolCalls(server, (params, ctx) => {
     const clientCapabilities =
       era === 'modern' ? modern.requestClientCapabilities(ctx) : server.server.getClientCapabilities();
-    return callTool(internals, era, params, ctx, clientCapabilities);
+    return callTool(internals, params, ctx, clientCapabilities, legacyTasks);
   });
   if (era === 'modern') modern.serveModernTaskMethods(server, internals.tasks);
   for (const register of internals.extras) register(server);
@@ -80,22 +92,22 @@ export function buildSdkServer(internals: ServerInternals, era: Era): McpServerT
 /** Dispatch one `tools/call`: validate, route (foreground or task), run. */
 async function callTool(
   internals: ServerInternals,
-  era: Era,
   params: CallToolRequest['params'],
   ctx: ServerContext,
   clientCapabilities: ClientCapabilities | undefined,
+  legacyTasks: legacy.LegacyTasks | undefined,
 ): Promise<CallToolResult | InputRequiredResult> {
   const tool = internals.registry.get(params.name);
   if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${params.name} not found`);
   const rawArgs = params.arguments ?? {};
-  const route = era === 'modern' ? modern.routeToolCall(tool, ctx) : legacy.routeToolCall(tool);
+  const route = legacyTasks ? legacy.routeToolCall(tool, params) : modern.routeToolCall(tool, ctx);
   const args = await parseArguments(tool, rawArgs);
   if (!args.ok) return { content: [{ type: 'text', text: args.message }], isError: true };
 
   const deadline = withDeadline([ctx.mcpReq.signal, internals.shutdown], tool.task.timeoutMs);
   try {
-    const caller = callerDetails(ctx);
-    const context = foregroundContext(internals, tool, ctx, caller, deadline.signal, clientCapabilities);
+    const details = callerDetails(ctx);
+    const context = foregroundContext(internals, tool, ctx, details, deadline.signal, clientCapabilities);
     if (tool.config.preflight) {
       const preflight = tool.config.preflight;
       const ask = await runWithContext(context, () => preflight(args.value as never, context));
@@ -103,12 +115,14 @@ async function callTool(
     }
     if (route === 'task') {
       const requestState = ctx.mcpReq.requestState();
-      const record = await internals.tasks.create(tool, rawArgs, {
-        ...caller,
+      const caller = {
+        ...details,
         requestId: ctx.mcpReq.id,
         inputResponses: ctx.mcpReq.inputResponses,
         requestState: typeof requestState === 'string' ? requestState : undefined,
-      });
+      };
+      if (legacyTasks) return legacyTasks.createTask(tool, rawArgs, caller, params, ctx);
+      const record = await internals.tasks.create(tool, rawArgs, caller);
       return asToolCallResult(createTaskResult(record));
     }
     const outcome = await runHandler(tool, args.value, context, {

@@ -8,6 +8,7 @@ import { restoredAuthInfo, restoredHttp } from '../context/snapshot.js';
 import { taskNotFound } from '../errors.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { newTaskId } from '../tasks/ids.js';
+import type { TaskPage } from '../tasks/listing.js';
 import type { LegOutcome, LegRun, TaskRecord } from '../tasks/types.js';
 import { parseArguments, runHandler } from './invoke.js';
 import type { ServerLogger } from './logger.js';
@@ -19,7 +20,12 @@ export interface CallerInfo extends CallerDetails {
   requestId: string | number;
   inputResponses?: Record<string, unknown>;
   requestState?: string;
+  /** The creating request's progress token, kept for the task's life (2025-11-25 era). */
+  progressToken?: string | number;
 }
+
+/** Tasks per `tasks/list` page when the server sets no other size. */
+export const DEFAULT_LIST_PAGE_SIZE = 50;
 
 /**
  * Era-neutral task operations: the wire modules translate requests into these calls and records into their era's
@@ -33,10 +39,20 @@ export class TaskService {
   constructor(
     private readonly engine: TaskEngine,
     private readonly registry: ToolRegistry,
-    private readonly options: { maskErrorDetails: boolean; log: ServerLogger; snapshots?: SnapshotCodec },
+    private readonly options: {
+      maskErrorDetails: boolean;
+      log: ServerLogger;
+      snapshots?: SnapshotCodec;
+      /** Upper bound for a ttl the client requests (2025-11-25 `params.task.ttl`); none when unset. */
+      maxTtlMs?: number;
+      listPageSize?: number;
+    },
   ) {}
 
-  /** Create a task for a validated `tools/call`; resolves once `tasks/get` from any front end would find it. */
+  /**
+   * Create a task for a validated `tools/call`; resolves once `tasks/get` from any front end would find it.
+   * `ttlMs` is the retention the client asked for (capped at the server maximum); the tool's own ttl otherwise.
+   */
   async create(
     tool: ToolDefinition,
     args: Record<string, unknown>,
@@ -63,12 +79,13 @@ export class TaskService {
       toolName: tool.name,
       owner: principalOf(caller.authInfo),
       args,
-      ttlMs: ttlMs ?? tool.task.ttlMs,
+      ttlMs: ttlMs === undefined ? tool.task.ttlMs : Math.min(ttlMs, this.options.maxTtlMs ?? ttlMs),
       pollIntervalMs: tool.task.pollIntervalMs,
       timeoutMs: tool.task.timeoutMs,
       retry: tool.task.retry,
       inputResponses: caller.inputResponses,
       requestState: caller.requestState,
+      progressToken: caller.progressToken,
       context,
     });
   }
@@ -96,6 +113,14 @@ export class TaskService {
     const record = await this.engine.answer(taskId, responses);
     if (!record) throw taskNotFound(taskId);
     return record;
+  }
+
+  /** One page of the caller's own tasks; an invalid cursor is -32602. */
+  list(authInfo: AuthInfo | undefined, cursor: string | undefined): Promise<TaskPage> {
+    return this.engine.list(principalOf(authInfo), {
+      cursor,
+      limit: this.options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE,
+    });
   }
 
   watch(taskId: string, listener: (record: TaskRecord) => void): Promise<() => void> {

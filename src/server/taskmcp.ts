@@ -22,6 +22,7 @@ import { configuredSnapshotCodec, type SnapshotCodec } from '../context/encrypti
 import { checkDependencies } from '../deps/dependencies.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { resolveEngine } from '../tasks/resolve.js';
+import { acceptInputAnswer } from '../wire/legacy/index.js';
 import { type ServerLogger, stderrLogger } from './logger.js';
 import {
   resolveTaskOptions,
@@ -48,7 +49,7 @@ export interface TaskMCPOptions {
     defaultTtlMs?: number;
     /** Suggested poll interval when the tool sets none (default 1 s). */
     defaultPollIntervalMs?: number;
-    /** Upper bound for any tool's `ttlMs` (default 24 hours). */
+    /** Upper bound for any tool's `ttlMs` and for a ttl a 2025-11-25 client requests (default 24 hours). */
     maxTtlMs?: number;
     /**
      * Encrypt each task's context snapshot (access token, headers) at rest with AES-256-GCM: 32 bytes as 64 hex
@@ -57,6 +58,8 @@ export interface TaskMCPOptions {
      * encrypts, any of them decrypts. See docs/context-forwarding.md.
      */
     encryptionKey?: string;
+    /** Tasks per `tasks/list` page on the 2025-11-25 era (default 50). */
+    listPageSize?: number;
   };
   /**
    * Require a bearer token on HTTP requests. Requests without a valid token get `401` with a `WWW-Authenticate`
@@ -205,6 +208,10 @@ export class TaskMCP {
       if (verified instanceof Response) return verified;
       authInfo = verified;
     }
+    // A 2025-11-25 client's answer to a task's input request: no SDK server is waiting for it (stateless legacy HTTP).
+    const { tasks } = await this.internals({});
+    const answered = await acceptInputAnswer(request, authInfo, tasks, this.log);
+    if (answered) return answered;
     return handler.fetch(request, { ...options, authInfo });
   };
 
@@ -212,9 +219,12 @@ export class TaskMCP {
   async run(options: RunOptions): Promise<{ url?: URL; close(): Promise<void> }> {
     const internals = await this.internals({ worker: options.worker });
     if (options.transport === 'stdio') {
-      const handle: StdioServerHandle = serveStdio(({ era }) => buildSdkServer(internals, era), {
-        onerror: (error) => this.log('error', `stdio: ${error.message}`),
-      });
+      const handle: StdioServerHandle = serveStdio(
+        ({ era }) => buildSdkServer(internals, era, 'connection'),
+        {
+          onerror: (error) => this.log('error', `stdio: ${error.message}`),
+        },
+      );
       this.closers.push(() => handle.close());
       return { close: () => this.close() };
     }
@@ -271,6 +281,8 @@ export class TaskMCP {
         maskErrorDetails,
         log: this.log,
         snapshots: this.snapshots,
+        maxTtlMs: this.defaults.maxTtlMs,
+        listPageSize: this.options.tasks?.listPageSize,
       });
       await engine.start({ runner: tasks.runLeg, worker: options.worker ?? true });
       return {

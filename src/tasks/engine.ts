@@ -1,5 +1,6 @@
 import { TaskErrorCode } from '../errors.js';
 import { newInputKey } from './ids.js';
+import type { TaskPage } from './listing.js';
 import type { QueuedLeg, TaskEvent, TaskEventBus, TaskQueue, TaskStore } from './seams.js';
 import {
   type CreateTaskSpec,
@@ -34,6 +35,11 @@ export interface TaskEngine {
    * outstanding request is answered the next leg is queued.
    */
   answer(taskId: string, responses: Record<string, unknown>): Promise<TaskRecord | null>;
+  /**
+   * One page of the live tasks bound to `owner` (see `listing.ts` for the order and the cursor). An invalid cursor
+   * throws `InvalidCursorError` (-32602).
+   */
+  list(owner: string, page: { cursor?: string; limit: number }): Promise<TaskPage>;
   /** Call `listener` with the fresh record on every change of this task. Resolves once the watch is live. */
   watch(taskId: string, listener: (record: TaskRecord) => void): Promise<() => void>;
   /**
@@ -130,6 +136,7 @@ export class ComposedTaskEngine implements TaskEngine {
       timeoutMs: spec.timeoutMs,
       inputResponses: spec.inputResponses,
       requestState: spec.requestState,
+      progressToken: spec.progressToken,
     };
     await this.store.insert(record, spec.context);
     try {
@@ -215,6 +222,10 @@ export class ComposedTaskEngine implements TaskEngine {
       await this.publishChange(record);
     }
     return updated.record;
+  }
+
+  list(owner: string, page: { cursor?: string; limit: number }): Promise<TaskPage> {
+    return this.store.listByOwner(owner, page);
   }
 
   async watch(taskId: string, listener: (record: TaskRecord) => void): Promise<() => void> {

@@ -2,6 +2,7 @@
  * The three seams a task engine is built from. Each has an in-memory implementation (the zero-config default)
  * and a Redis one; one contract test suite runs against every implementation.
  */
+import type { TaskPage } from './listing.js';
 import type { TaskRecord, TaskStatus } from './types.js';
 
 /** Durable storage for task records and their context snapshots. */
@@ -24,6 +25,11 @@ export interface TaskStore {
     taskId: string,
     change: (current: TaskRecord) => TaskRecord | undefined,
   ): Promise<{ record: TaskRecord; changed: boolean } | null>;
+  /**
+   * One page of the live tasks of `owner`, in listing order (see `listing.ts`), starting after `cursor`; at most
+   * `limit` records. Throws `InvalidCursorError` for a cursor that is not one of its own.
+   */
+  listByOwner(owner: string, page: { cursor?: string; limit: number }): Promise<TaskPage>;
   close(): Promise<void>;
 }
 

@@ -61,6 +61,11 @@ export interface TaskRecord {
   /** Answers collected so far for the current ask, keyed by the tool's keys. */
   inputResponses?: Record<string, unknown>;
   requestState?: string;
+  /**
+   * The `progressToken` of the request that created the task. On the 2025-11-25 era progress for a task keeps using
+   * it until the task ends, from whichever process holds the client's stream.
+   */
+  progressToken?: string | number;
   result?: CallToolResult;
   error?: JsonRpcErrorObject;
 }
@@ -78,6 +83,8 @@ export interface CreateTaskSpec {
   /** Answers gathered by multi-round-trip rounds before the task was created; seen by the first leg. */
   inputResponses?: Record<string, unknown>;
   requestState?: string;
+  /** See {@link TaskRecord.progressToken}. */
+  progressToken?: string | number;
   /** Serialised caller context (see the context snapshot); stored beside the record with the same expiry. */
   context: string;
 }

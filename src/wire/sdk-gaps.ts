@@ -8,9 +8,11 @@ import type {
   CallToolResult,
   InputRequiredResult,
   McpServer,
+  RegisteredTool,
   ServerContext,
   StandardSchemaV1,
 } from '@modelcontextprotocol/server';
+import { z } from 'zod';
 
 /**
  * Serve a tasks method (`tasks/get`, `tasks/update`, `tasks/cancel`, legacy `tasks/result`/`tasks/list`).
@@ -68,4 +70,138 @@ export function serveToolCalls(
 /** Placeholder for `McpServer.registerTool`: taskmcp dispatches `tools/call` itself (see {@link serveToolCalls}). */
 export function dispatchedElsewhere(): never {
   throw new Error('taskmcp dispatches tools/call itself; this McpServer callback is never used.');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2025-11-25 experimental tasks (SEP-1686). SDK v2 deleted this era's task machinery (2.0.0-alpha.3, upstream PR
+// #2128) and keeps only its deprecated vocabulary, so taskmcp serves it by hand; these are the places that have to
+// step around the SDK's types or behaviour to do so.
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Advertise a tool's `execution.taskSupport` in `tools/list`.
+ *
+ * Gap: `registerTool` has no `execution` field in v2 (tool definitions emitted by v2 carry no `taskSupport`), but the
+ * registered tool's `execution` property is still emitted on the 2025-11-25 era (the 2026-07-28 codec drops it).
+ */
+export function advertiseTaskSupport(
+  registered: RegisteredTool,
+  taskSupport: 'forbidden' | 'optional' | 'required',
+): void {
+  registered.execution = { taskSupport };
+}
+
+/**
+ * The nested 2025-11-25 `CreateTaskResult` as a `tools/call` result.
+ *
+ * Gap: the SDK's tools/call result validation rejects a body with `task` but no `content` ("content is required when
+ * the body carries 'task'"), so the result goes out with an extra empty `content` array, which SDK v1 clients ignore.
+ */
+export function asLegacyCreateTaskResult<T extends { task: Record<string, unknown> }>(
+  createTaskResult: T,
+): { content: [] } & T {
+  return { content: [], ...createTaskResult };
+}
+
+type WireNotification = { method: string; params: Record<string, unknown> };
+
+/**
+ * Send a notification on the stream of the request being handled (`tasks/result`).
+ *
+ * Gap: `notifications/tasks/status` is not in the SDK's typed notification map (deprecated 2025 vocabulary).
+ */
+export function sendNotification(ctx: ServerContext, notification: WireNotification): Promise<void> {
+  return ctx.mcpReq.notify(notification as Parameters<ServerContext['mcpReq']['notify']>[0]);
+}
+
+/** Send a notification on a connection (stdio) outside any request; same typing gap as {@link sendNotification}. */
+export function notifyOnConnection(server: McpServer, notification: WireNotification): Promise<void> {
+  return server.server.notification(notification as Parameters<McpServer['server']['notification']>[0]);
+}
+
+/**
+ * Send a server→client request (an input request of a task) on the stream of the request being handled.
+ *
+ * Gap: input requests are stored as `{ method, params }` data, while `ctx.mcpReq.send` is typed per method; the
+ * explicit-schema overload takes any method and leaves the answer as the client sent it.
+ */
+export function sendTaskRequest(
+  ctx: ServerContext,
+  method: string,
+  params: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  // A person may take a while to answer; the tasks/result request this rides on bounds the wait instead.
+  return ctx.mcpReq.send({ method, params }, AnyResult, { timeout: 2 ** 31 - 1 });
+}
+
+const AnyResult = z.looseObject({});
+
+/**
+ * Run `listener` when the SDK server's connection closes.
+ *
+ * Gap: `McpServer` has no close event of its own; the low-level `Server`'s `onclose` callback is the only hook, so
+ * chain onto it rather than replace it.
+ */
+export function onServerClose(server: McpServer, listener: () => void): void {
+  const previous = server.server.onclose;
+  server.server.onclose = () => {
+    previous?.();
+    listener();
+  };
+}
+
+/**
+ * Write a server→client request with an id of our choosing on the stream of the request being handled.
+ *
+ * Gap: the SDK serves the 2025-11-25 era over HTTP statelessly (`createMcpHandler`'s default `legacy: 'stateless'`
+ * fallback), one SDK server per HTTP request, so the answer to a request sent with `ctx.mcpReq.send` arrives in a
+ * later HTTP request at an SDK server that never sent it, and is dropped (the general stateless-mode limitation, see
+ * python-sdk #1097 / PR #1827 and the go-sdk stateless docs, PR #485). taskmcp writes the request straight to the transport with an id that says where the answer belongs, and
+ * catches the answer before the SDK (see {@link readJsonRpcResponse}).
+ */
+export async function writeOnRequestStream(
+  server: McpServer,
+  ctx: ServerContext,
+  message: { jsonrpc: '2.0'; id: string; method: string; params: Record<string, unknown> },
+): Promise<void> {
+  const transport = server.server.transport;
+  if (!transport) throw new Error('The request stream is closed.');
+  await transport.send(message as Parameters<typeof transport.send>[0], { relatedRequestId: ctx.mcpReq.id });
+}
+
+/** Bodies larger than this are never a client's answer to an input request; leave them to the SDK. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/**
+ * The JSON-RPC response a client POSTed (its answer to a server→client request), or `undefined` for anything else.
+ * Reads a clone, so the request stays readable for the SDK. Companion of {@link writeOnRequestStream}.
+ */
+export async function readJsonRpcResponse(
+  request: Request,
+): Promise<
+  | { id: unknown; result: Record<string, unknown> }
+  | { id: unknown; error: { code: number; message: string } }
+  | undefined
+> {
+  // 2026-07-28 has no server→client requests, so its clients never post responses.
+  if (request.method !== 'POST' || request.headers.get('mcp-protocol-version') === '2026-07-28')
+    return undefined;
+  if (!request.headers.get('content-type')?.includes('json')) return undefined;
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.clone().text());
+  } catch {
+    return undefined; // the SDK answers malformed bodies
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || 'method' in body) return undefined;
+  const message = body as Record<string, unknown>;
+  if (message.jsonrpc !== '2.0' || !('id' in message)) return undefined;
+  if (typeof message.result === 'object' && message.result !== null) {
+    return { id: message.id, result: message.result as Record<string, unknown> };
+  }
+  if (typeof message.error === 'object' && message.error !== null) {
+    return { id: message.id, error: message.error as { code: number; message: string } };
+  }
+  return undefined;
 }

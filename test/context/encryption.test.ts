@@ -213,7 +213,7 @@ describe.runIf(enabled)('context snapshots at rest (redis engine)', () => {
       [tampered, /Cannot decrypt/],
       [forged, /not encrypted, but TASKMCP_TASKS_ENCRYPTION_KEY is set/],
     ] as const) {
-      const failed = await untilStatus(url, taskId, ['failed', 'completed'], token);
+      const failed = await untilStatus(url, taskId, ['failed', 'completed'], token, 15_000);
       expect(failed.status).toBe('failed');
       expect((failed.error as { message: string }).message).toMatch(reason);
     }

@@ -67,11 +67,21 @@ describe('over stdio (a real subprocess)', () => {
     });
     afterAll(() => client?.close());
 
-    it('serves the same tools in the foreground', async () => {
+    it('serves the same tools, running task-capable ones as tasks of this era', async () => {
       expect(client.protocolVersion).toBe('2025-11-25');
       expect(text(await client.callTool('hello', { name: 'legacy' }))).toBe('Hello, legacy!');
       const seen = (await client.callTool('whoami', { label: 'legacy' })).structuredContent;
-      expect(seen).toMatchObject({ label: 'legacy', after: { taskId: null } });
+      expect(seen).toMatchObject({ label: 'legacy', after: { taskId: expect.stringMatching(/^t/) } });
+    });
+
+    it('runs them in the foreground for a client with tasks turned off', async () => {
+      const plain = await Client.connect(target, { era: 'legacy', tasks: false });
+      try {
+        const seen = (await plain.callTool('whoami', { label: 'legacy-plain' })).structuredContent;
+        expect(seen).toMatchObject({ label: 'legacy-plain', after: { taskId: null } });
+      } finally {
+        await plain.close();
+      }
     });
   });
 });

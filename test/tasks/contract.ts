@@ -3,7 +3,16 @@
  * factory; the same assertions then hold for the memory engine and the Redis one.
  */
 
-import type { LegOutcome, LegRun, LegRunner, TaskEngine, TaskEventBus, TaskRecord, TaskStore } from 'taskmcp';
+import {
+  InvalidCursorError,
+  type LegOutcome,
+  type LegRun,
+  type LegRunner,
+  type TaskEngine,
+  type TaskEventBus,
+  type TaskRecord,
+  type TaskStore,
+} from 'taskmcp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers.js';
 
@@ -325,6 +334,20 @@ export function describeEngineContract(
       expect(seen.at(-1)?.result).toBeDefined();
     });
 
+    it('lists the tasks of one owner only', async () => {
+      const engine = await started(async () => ok('x'));
+      const owner = `owner-${uniqueId()}`;
+      const created = [];
+      for (let i = 0; i < 3; i++) created.push((await engine.create(spec({ owner }))).taskId);
+      await engine.create(spec({ owner: `${owner}-other` }));
+      const first = await engine.list(owner, { limit: 2 });
+      expect(first.records).toHaveLength(2);
+      const second = await engine.list(owner, { cursor: first.nextCursor, limit: 2 });
+      expect(second.nextCursor).toBeUndefined();
+      const listed = [...first.records, ...second.records].map((record) => record.taskId);
+      expect(listed.sort()).toEqual(created.sort());
+    });
+
     it('answers unknown ids with null', async () => {
       const engine = await started(async () => ok('x'));
       expect(await engine.get('tnope')).toBeNull();
@@ -402,6 +425,51 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
       await store.insert(value, 'ctx');
       expect(await store.update(value.taskId, () => undefined)).toEqual({ record: value, changed: false });
       expect(await store.update('tmissing', (current) => current)).toBeNull();
+    });
+
+    it('lists one owner’s tasks page by page, by expiry, each exactly once, and nobody else’s', async () => {
+      const store = await open();
+      const now = Date.now();
+      const mine = [50_000, 10_000, 30_000, 20_000, 40_000].map((ttlMs) =>
+        record({ owner: 'lister', ttlMs, createdAt: now, lastUpdatedAt: now }),
+      );
+      for (const value of [...mine, record({ owner: 'someone else' }), record({ owner: 'someone else' })]) {
+        await store.insert(value, 'ctx');
+      }
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listByOwner('lister', { cursor, limit: 2 });
+        pages.push(page.records.map((listed) => listed.taskId));
+        cursor = page.nextCursor;
+      } while (cursor);
+      const byExpiry = [...mine].sort((a, b) => a.ttlMs - b.ttlMs).map((value) => value.taskId);
+      expect(pages).toEqual([byExpiry.slice(0, 2), byExpiry.slice(2, 4), byExpiry.slice(4)]);
+      expect((await store.listByOwner('lister', { limit: 10 })).records[0]).toEqual(
+        mine.find((value) => value.ttlMs === 10_000),
+      );
+      expect(await store.listByOwner('nobody', { limit: 10 })).toEqual({ records: [] });
+    });
+
+    it('leaves expired tasks out of the listing', async () => {
+      const store = await open();
+      const brief = record({ owner: 'expiring', ttlMs: 100 });
+      const lasting = record({ owner: 'expiring' });
+      await store.insert(brief, 'ctx');
+      await store.insert(lasting, 'ctx');
+      expect((await store.listByOwner('expiring', { limit: 10 })).records).toHaveLength(2);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const page = await store.listByOwner('expiring', { limit: 10 });
+      expect(page.records.map((listed) => listed.taskId)).toEqual([lasting.taskId]);
+    });
+
+    it('rejects a cursor it did not hand out with -32602', async () => {
+      const store = await open();
+      for (const cursor of ['not-a-cursor', Buffer.from('[1]').toString('base64url'), '']) {
+        const failure = await store.listByOwner('o', { cursor, limit: 2 }).catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(InvalidCursorError);
+        expect(failure).toMatchObject({ code: -32602 });
+      }
     });
 
     it('expires the record and its context at createdAt + ttlMs', async () => {

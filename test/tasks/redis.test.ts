@@ -57,6 +57,42 @@ describe.runIf(enabled)('Redis implementations', () => {
     }
   });
 
+  it('keeps an owner’s listing only as long as the owner’s longest-lived task', async () => {
+    const redis = new Redis(REDIS_URL);
+    const keys = redisKeys(TEST_PREFIX, uniqueName('owner'));
+    const store = new RedisTaskStore(redis, keys);
+    try {
+      const now = Date.now();
+      const base = {
+        toolName: 't',
+        owner: 'o',
+        status: 'working' as const,
+        createdAt: now,
+        lastUpdatedAt: now,
+      };
+      const task = (taskId: string, ttlMs: number) => ({
+        ...base,
+        taskId,
+        ttlMs,
+        pollIntervalMs: 100,
+        args: {},
+        leg: 1,
+        attempt: 1,
+      });
+      await store.insert(task('tlong', 60_000), '{}');
+      await store.insert(task('tshort', 200), '{}');
+      const ttl = await redis.pttl(keys.owner('o'));
+      expect(ttl).toBeGreaterThan(50_000);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      // the next insert trims entries of expired tasks
+      await store.insert(task('tnext', 1_000), '{}');
+      expect(await redis.zrange(keys.owner('o'), 0, -1)).toEqual(['tnext', 'tlong']);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   describeEngineContract('redis', async (options) => redisEngine({ ...options, leaseMs: 5_000 }));
 
   describeStoreContract('redis', async () => {

@@ -1,3 +1,4 @@
+import { decodeCursor, isAfter, pageOf, positionOf, type TaskPage } from '../listing.js';
 import type { TaskStore } from '../seams.js';
 import type { TaskRecord } from '../types.js';
 
@@ -13,6 +14,8 @@ interface Entry {
  */
 export class MemoryTaskStore implements TaskStore {
   private readonly entries = new Map<string, Entry>();
+  /** Task ids by owner, for `listByOwner`; pruned with the entries. */
+  private readonly byOwner = new Map<string, Set<string>>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(options: { sweepIntervalMs?: number } = {}) {
@@ -32,6 +35,12 @@ export class MemoryTaskStore implements TaskStore {
       context,
       expiresAt: record.createdAt + record.ttlMs,
     });
+    let owned = this.byOwner.get(record.owner);
+    if (!owned) {
+      owned = new Set();
+      this.byOwner.set(record.owner, owned);
+    }
+    owned.add(record.taskId);
   }
 
   async get(taskId: string): Promise<TaskRecord | null> {
@@ -55,24 +64,46 @@ export class MemoryTaskStore implements TaskStore {
     return { record: structuredClone(next), changed: true };
   }
 
+  async listByOwner(owner: string, page: { cursor?: string; limit: number }): Promise<TaskPage> {
+    const after = decodeCursor(page.cursor);
+    const records: TaskRecord[] = [];
+    for (const taskId of this.byOwner.get(owner) ?? []) {
+      const entry = this.live(taskId);
+      if (entry && isAfter(positionOf(entry.record), after)) records.push(entry.record);
+    }
+    records.sort((a, b) => (isAfter(positionOf(a), positionOf(b)) ? 1 : -1));
+    return pageOf(
+      records.slice(0, page.limit + 1).map((record) => structuredClone(record)),
+      page.limit,
+    );
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.entries.clear();
+    this.byOwner.clear();
   }
 
   private live(taskId: string): Entry | undefined {
     const entry = this.entries.get(taskId);
     if (entry && entry.expiresAt <= Date.now()) {
-      this.entries.delete(taskId);
+      this.forget(taskId, entry);
       return undefined;
     }
     return entry;
   }
 
+  private forget(taskId: string, entry: Entry): void {
+    this.entries.delete(taskId);
+    const owned = this.byOwner.get(entry.record.owner);
+    owned?.delete(taskId);
+    if (owned?.size === 0) this.byOwner.delete(entry.record.owner);
+  }
+
   private sweep(): void {
     const now = Date.now();
     for (const [taskId, entry] of this.entries) {
-      if (entry.expiresAt <= now) this.entries.delete(taskId);
+      if (entry.expiresAt <= now) this.forget(taskId, entry);
     }
   }
 }

@@ -7,6 +7,8 @@ export interface RedisKeys {
   task(taskId: string): string;
   /** Context snapshot of the task, same expiry as the record. */
   context(taskId: string): string;
+  /** Sorted set of one owner's task ids, scored by expiry; expires with the owner's last task. */
+  owner(owner: string): string;
   /** Pub/sub channel for task events. */
   readonly events: string;
   /** BullMQ key prefix (BullMQ appends `:<queue>:…`). */
@@ -20,6 +22,7 @@ export function redisKeys(prefix: string, serverName: string): RedisKeys {
   return {
     task: (taskId) => `${base}:task:${taskId}`,
     context: (taskId) => `${base}:ctx:${taskId}`,
+    owner: (owner) => `${base}:owner:${encodeURIComponent(owner)}`,
     events: `${base}:events`,
     queuePrefix: base,
   };

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { decodeCursor, isAfter, pageOf, type TaskPage } from '../listing.js';
 import type { TaskStore } from '../seams.js';
 import type { TaskRecord } from '../types.js';
 import type { RedisKeys } from './keys.js';
@@ -14,7 +15,25 @@ if current ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 return 1`;
 
+/**
+ * Insert a task: the record (only if new), its context, and its entry in the owner's listing, all expiring with the
+ * task. The listing is a sorted set scored by expiry, so expired entries are trimmed by score on every insert and
+ * the set itself expires with the owner's longest-lived task: nothing outlives the TTLs even with no process running.
+ * KEYS: record, context, owner set. ARGV: record JSON, context, expiresAt, taskId, now (all ms).
+ */
+const INSERT = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[3], 'NX') then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'PXAT', ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[5])
+if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[3]) - tonumber(ARGV[5]) then
+  redis.call('PEXPIREAT', KEYS[3], ARGV[3])
+end
+return 1`;
+
 const MAX_CONFLICT_RETRIES = 50;
+/** Owner-set entries read per round trip while filling a page. */
+const LIST_BATCH = 100;
 
 /**
  * Task records as JSON strings with a real Redis expiry (`PXAT createdAt + ttlMs`), so nothing about a task outlives
@@ -28,15 +47,19 @@ export class RedisTaskStore implements TaskStore {
 
   async insert(record: TaskRecord, context: string): Promise<void> {
     const expiresAt = record.createdAt + record.ttlMs;
-    const [[recordError, created] = [], [contextError] = []] =
-      (await this.redis
-        .multi()
-        .set(this.keys.task(record.taskId), JSON.stringify(record), 'PXAT', expiresAt, 'NX')
-        .set(this.keys.context(record.taskId), context, 'PXAT', expiresAt)
-        .exec()) ?? [];
-    if (recordError) throw recordError;
-    if (contextError) throw contextError;
-    if (created !== 'OK') throw new Error(`Task ${record.taskId} already exists.`);
+    const created = await this.redis.eval(
+      INSERT,
+      3,
+      this.keys.task(record.taskId),
+      this.keys.context(record.taskId),
+      this.keys.owner(record.owner),
+      JSON.stringify(record),
+      context,
+      expiresAt,
+      record.taskId,
+      Date.now(),
+    );
+    if (created !== 1) throw new Error(`Task ${record.taskId} already exists.`);
   }
 
   async get(taskId: string): Promise<TaskRecord | null> {
@@ -68,6 +91,38 @@ export class RedisTaskStore implements TaskStore {
     throw new Error(
       `Task ${taskId} is being updated too concurrently; gave up after ${MAX_CONFLICT_RETRIES} attempts.`,
     );
+  }
+
+  async listByOwner(owner: string, page: { cursor?: string; limit: number }): Promise<TaskPage> {
+    const after = decodeCursor(page.cursor);
+    const key = this.keys.owner(owner);
+    // Entries at or below now are expired tasks the next insert trims; start above them (or at the cursor).
+    const now = Date.now();
+    const min = after && after.expiresAt > now ? String(after.expiresAt) : `(${now}`;
+    const records: TaskRecord[] = [];
+    for (let offset = 0; records.length <= page.limit; offset += LIST_BATCH) {
+      const flat = await this.redis.zrangebyscore(
+        key,
+        min,
+        '+inf',
+        'WITHSCORES',
+        'LIMIT',
+        offset,
+        LIST_BATCH,
+      );
+      const ids: string[] = [];
+      for (let i = 0; i < flat.length; i += 2) {
+        if (isAfter({ taskId: flat[i]!, expiresAt: Number(flat[i + 1]) }, after)) ids.push(flat[i]!);
+      }
+      const raws = ids.length > 0 ? await this.redis.mget(ids.map((id) => this.keys.task(id))) : [];
+      for (const raw of raws) {
+        if (raw === null) continue; // expired since the range was read
+        const record = JSON.parse(raw) as TaskRecord;
+        if (record.owner === owner) records.push(record);
+      }
+      if (flat.length < LIST_BATCH * 2) break;
+    }
+    return pageOf(records.slice(0, page.limit + 1), page.limit);
   }
 
   async close(): Promise<void> {

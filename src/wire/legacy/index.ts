@@ -1,16 +1,72 @@
 /**
- * The 2025-11-25 era. Until the experimental tasks wire (SEP-1686) is served here, tools run in the foreground on
- * this era and tools that can only run as tasks are refused with -32601, the code that era prescribes.
+ * The 2025-11-25 era with its experimental tasks (SEP-1686). The client opts in per `tools/call` with
+ * `params.task`; the server answers with a nested `CreateTaskResult` and serves `tasks/get`, `tasks/result`,
+ * `tasks/list` and `tasks/cancel`, plus status and progress notifications. Same engine, tools and context
+ * forwarding as the 2026-07-28 wire; only the shapes and the conversation differ.
  */
-import { ProtocolError, ProtocolErrorCode } from '../../errors.js';
+import type { AuthInfo, CallToolRequest, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import type { ServerLogger } from '../../server/logger.js';
 import type { ToolDefinition } from '../../server/registry.js';
+import type { CallerInfo, TaskService } from '../../server/task-service.js';
+import { asLegacyCreateTaskResult, notifyOnConnection, onServerClose } from '../sdk-gaps.js';
+import { serveLegacyTaskMethods } from './methods.js';
+import { relayForConnection } from './notifications.js';
+import { requestedTtl } from './routing.js';
+import { createTaskResult } from './shapes.js';
 
-export function routeToolCall(tool: ToolDefinition): 'foreground' {
-  if (tool.task.mode === 'required') {
-    throw new ProtocolError(
-      ProtocolErrorCode.MethodNotFound,
-      `Tool '${tool.name}' only runs as a task, which needs the tasks extension of protocol 2026-07-28.`,
-    );
-  }
-  return 'foreground';
+export { acceptInputAnswer } from './input.js';
+export { routeToolCall } from './routing.js';
+
+/** The `tasks` server capability: list, cancel, and task-augmented `tools/call`. */
+export const TASKS_CAPABILITY = { list: {}, cancel: {}, requests: { tools: { call: {} } } };
+
+/**
+ * What one SDK server instance serves: a `connection` lives as long as the client's connection (stdio) and can
+ * notify at any time; a `request` instance answers one HTTP request (the SDK serves this era statelessly), so
+ * notifications after the `tools/call` response travel on the client's `tasks/result` stream.
+ */
+export type ServingUnit = 'connection' | 'request';
+
+export interface LegacyTasks {
+  /** Create the task for a task-augmented `tools/call` and answer with its `CreateTaskResult`. */
+  createTask(
+    tool: ToolDefinition,
+    args: Record<string, unknown>,
+    caller: CallerInfo,
+    params: CallToolRequest['params'],
+    ctx: ServerContext,
+  ): Promise<ReturnType<typeof asLegacyCreateTaskResult>>;
+}
+
+export function serveLegacyTasks(
+  server: McpServer,
+  tasks: TaskService,
+  log: ServerLogger,
+  unit: ServingUnit,
+): LegacyTasks {
+  const relayed = new Set<string>();
+  const closed = new AbortController();
+  if (unit === 'connection') onServerClose(server, () => closed.abort());
+  serveLegacyTaskMethods(server, { tasks, unit, log, relaysOnConnection: (taskId) => relayed.has(taskId) });
+
+  const relay = (taskId: string, run: () => Promise<void>) => {
+    relayed.add(taskId);
+    void run()
+      .catch((error: Error) => log('debug', `task ${taskId}: notification relay stopped: ${error.message}`))
+      .finally(() => relayed.delete(taskId));
+  };
+
+  return {
+    async createTask(tool, args, caller, params, ctx) {
+      const progressToken = ctx.mcpReq._meta?.progressToken;
+      const record = await tasks.create(tool, args, { ...caller, progressToken }, requestedTtl(params));
+      if (unit === 'connection') {
+        const authInfo: AuthInfo | undefined = caller.authInfo;
+        relay(record.taskId, () =>
+          relayForConnection(tasks, record, authInfo, (n) => notifyOnConnection(server, n), closed.signal),
+        );
+      }
+      return asLegacyCreateTaskResult(createTaskResult(record));
+    },
+  };
 }
