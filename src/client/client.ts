@@ -27,7 +27,19 @@ export type ConnectTarget =
       cwd?: string;
       stderr?: 'inherit' | 'pipe' | 'ignore';
     }
-  | { transport: Transport };
+  | { transport: Transport }
+  | { server: InProcessServer };
+
+/**
+ * A server reachable in this process through a web-standard `fetch` handler, such as a `TaskMCP` instance: the
+ * client talks Streamable HTTP to it without a socket (tests, embedding).
+ */
+export interface InProcessServer {
+  fetch(request: Request): Promise<Response>;
+}
+
+/** The in-process endpoint's URL: never dialled, only parsed by the transport. */
+const IN_PROCESS_URL = 'http://in-process.taskmcp.invalid/mcp';
 
 export interface ClientOptions {
   name?: string;
@@ -249,6 +261,12 @@ function transportFor(target: ConnectTarget): Transport {
   if (typeof target === 'string' || target instanceof URL)
     return new StreamableHTTPClientTransport(new URL(target));
   if ('transport' in target) return target.transport;
+  if ('server' in target) {
+    const server = target.server;
+    return new StreamableHTTPClientTransport(new URL(IN_PROCESS_URL), {
+      fetch: (input, init) => server.fetch(new Request(input, init)),
+    });
+  }
   if ('url' in target) {
     return new StreamableHTTPClientTransport(new URL(target.url), {
       requestInit: { headers: target.headers },

@@ -71,3 +71,20 @@ export class CallTimeoutError extends Error {
     );
   }
 }
+
+/**
+ * `tools/list` `_meta` key where taskmcp servers advertise a tool's task mode: the 2026-07-28 wire has no field for
+ * it (the 2025-11-25 wire's `execution.taskSupport` is read too).
+ */
+export const TASK_MODE_META = 'taskmcp.dev/taskMode';
+
+export type TaskMode = 'forbidden' | 'optional' | 'required';
+
+/** How a listed tool relates to tasks, when the server says (`undefined` if it does not). */
+export function taskModeOf(tool: {
+  _meta?: Record<string, unknown>;
+  execution?: { taskSupport?: string };
+}): TaskMode | undefined {
+  const mode = tool._meta?.[TASK_MODE_META] ?? tool.execution?.taskSupport;
+  return mode === 'forbidden' || mode === 'optional' || mode === 'required' ? mode : undefined;
+}

@@ -26,6 +26,9 @@ import type { TaskService } from './task-service.js';
 
 export type Era = 'modern' | 'legacy';
 
+/** `tools/list` `_meta` key carrying a tool's task mode (`forbidden`, `optional` or `required`). */
+export const TASK_MODE_META = 'taskmcp.dev/taskMode';
+
 /** What the per-connection (stdio) or per-request (HTTP) SDK server is built from. */
 export interface ServerInternals {
   info: { name: string; version: string; title?: string };
@@ -66,7 +69,8 @@ export function buildSdkServer(
         inputSchema: tool.config.input,
         outputSchema: tool.config.output,
         annotations: tool.config.annotations,
-        _meta: tool.config._meta,
+        // The 2026-07-28 wire has no per-tool task field; clients such as `taskmcp inspect` read the mode here.
+        _meta: { ...tool.config._meta, [TASK_MODE_META]: tool.task.mode },
       },
       dispatchedElsewhere,
     );

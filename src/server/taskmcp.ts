@@ -193,9 +193,9 @@ export class TaskMCP {
 
   /**
    * Start the task engine (idempotent; `run` and `fetch` call it). With `worker: false` this process creates and
-   * answers tasks but leaves running them to worker processes.
+   * answers tasks but leaves running them to worker processes; `concurrency` overrides `tasks.concurrency`.
    */
-  start(options: { worker?: boolean } = {}): Promise<void> {
+  start(options: { worker?: boolean; concurrency?: number } = {}): Promise<void> {
     return this.internals(options).then(() => undefined);
   }
 
@@ -269,7 +269,7 @@ export class TaskMCP {
     });
   }
 
-  private internals(options: { worker?: boolean }): Promise<ServerInternals> {
+  private internals(options: { worker?: boolean; concurrency?: number }): Promise<ServerInternals> {
     this.starting ??= (async () => {
       const engine = await resolveEngine(this.options.tasks?.engine, {
         name: this.name,
@@ -284,7 +284,11 @@ export class TaskMCP {
         maxTtlMs: this.defaults.maxTtlMs,
         listPageSize: this.options.tasks?.listPageSize,
       });
-      await engine.start({ runner: tasks.runLeg, worker: options.worker ?? true });
+      await engine.start({
+        runner: tasks.runLeg,
+        worker: options.worker ?? true,
+        concurrency: options.concurrency,
+      });
       return {
         info: { name: this.name, version: this.version, title: this.options.title },
         instructions: this.options.instructions,

@@ -22,9 +22,10 @@ export interface TaskEngine {
   readonly distributed: boolean;
   /**
    * Start the engine. With `worker: true` (the default) this process also executes legs with `runner`;
-   * a front end that only creates and reads tasks passes `worker: false`.
+   * a front end that only creates and reads tasks passes `worker: false`. `concurrency` overrides the engine's
+   * setting for this process (a worker started from the command line).
    */
-  start(options: { runner?: LegRunner; worker?: boolean }): Promise<void>;
+  start(options: { runner?: LegRunner; worker?: boolean; concurrency?: number }): Promise<void>;
   /** Create a task in `working` and queue its first leg. Resolves once `get` from any process would find it. */
   create(spec: CreateTaskSpec): Promise<TaskRecord>;
   get(taskId: string): Promise<TaskRecord | null>;
@@ -107,14 +108,18 @@ export class ComposedTaskEngine implements TaskEngine {
     }
   }
 
-  async start(options: { runner?: LegRunner; worker?: boolean }): Promise<void> {
+  async start(options: { runner?: LegRunner; worker?: boolean; concurrency?: number }): Promise<void> {
+    const concurrency = options.concurrency ?? this.concurrency;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(`Task engine concurrency must be a positive integer, got ${concurrency}.`);
+    }
     if (this.started) throw new Error(`The ${this.kind} task engine was already started.`);
     this.started = true;
     this.runner = options.runner;
     this.unsubscribe = await this.bus.subscribe((event) => this.onEvent(event));
     if (options.worker ?? true) {
       if (!this.runner) throw new Error('A task engine that runs legs needs a runner.');
-      await this.queue.consume((job) => this.runLeg(job), { concurrency: this.concurrency });
+      await this.queue.consume((job) => this.runLeg(job), { concurrency });
     }
   }
 

@@ -3,6 +3,8 @@ import { MemoryTaskEngine } from './memory/engine.js';
 
 /** Environment variable naming the engine when the server's options do not: `memory://` or `redis://host:port/db`. */
 export const TASKS_URL_ENV = 'TASKMCP_TASKS_URL';
+/** Environment variable overriding the Redis key prefix (default `taskmcp`), e.g. to isolate one deployment. */
+export const TASKS_PREFIX_ENV = 'TASKMCP_TASKS_PREFIX';
 
 export interface EngineOptions {
   /** Legs this process runs at once (default 10). */
@@ -28,7 +30,12 @@ export async function resolveEngine(
     case 'redis:':
     case 'rediss:': {
       const { RedisTaskEngine } = await loadRedisEngine();
-      return new RedisTaskEngine({ url, name: options.name, concurrency: options.concurrency });
+      return new RedisTaskEngine({
+        url,
+        name: options.name,
+        concurrency: options.concurrency,
+        prefix: process.env[TASKS_PREFIX_ENV] || undefined,
+      });
     }
     default:
       throw new Error(
