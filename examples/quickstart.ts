@@ -1,9 +1,11 @@
 /**
  * Quick start: one tool that runs as a background task when the client supports tasks.
  *
- *   npm run example                      # serves http://127.0.0.1:3000/mcp on the in-memory engine
+ *   npm run example                           # serves http://127.0.0.1:3000/mcp on the in-memory engine
+ *   npx taskmcp run examples/quickstart.ts    # the same through the CLI, which imports the exported server
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { getContext, TaskMCP } from 'taskmcp';
 import { z } from 'zod';
 
@@ -26,4 +28,9 @@ server.tool(
   },
 );
 
-await server.run({ transport: 'http', port: Number(process.env.PORT ?? 3000) });
+export default server;
+
+// Run directly (`npm run example`), the file serves itself; imported (`taskmcp run`, tests), it only exports.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await server.run({ transport: 'http', port: Number(process.env.PORT ?? 3000) });
+}

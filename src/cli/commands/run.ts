@@ -1,0 +1,51 @@
+/** `taskmcp run server.ts[:export]`: serve a TaskMCP server module over Streamable HTTP or stdio. */
+import { COMMON_OPTIONS, integerOption, parse } from '../args.js';
+import { ExitCode, type ExitCodeValue, usageError } from '../exit-codes.js';
+import { DEFAULT_DRAIN_MS, untilStopped } from '../lifecycle.js';
+import { Output } from '../output.js';
+import { loadServer } from '../server-module.js';
+
+export const usage = `taskmcp run <server.ts[:export]> [--transport http|stdio] [--port n] [--host h] [--no-worker] [--drain ms]
+
+  Serves the module's TaskMCP server (its default export, the named export, or its only server export).
+  TypeScript runs as is, no build step. Over HTTP (default; port from --port, $PORT or 3000) the endpoint URL is
+  printed on stdout. --no-worker makes this a front end only: tasks are executed by \`taskmcp worker\` processes
+  (needs a shared engine such as TASKMCP_TASKS_URL=redis://…). SIGINT/SIGTERM stop it, giving running tasks
+  --drain ms (default ${DEFAULT_DRAIN_MS}) to finish.`;
+
+export const RUN_OPTIONS = {
+  ...COMMON_OPTIONS,
+  transport: { type: 'string', short: 't' },
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+  'no-worker': { type: 'boolean' },
+  drain: { type: 'string' },
+} as const;
+
+export async function run(argv: string[]): Promise<ExitCodeValue> {
+  const { values, positionals } = parse(argv, RUN_OPTIONS);
+  const [spec, ...extra] = positionals;
+  if (!spec || extra.length > 0) throw usageError(`Name one server module.\n\n${usage}`);
+  const transport = values.transport ?? 'http';
+  if (transport !== 'http' && transport !== 'stdio') {
+    throw usageError(`--transport must be http or stdio, got '${transport}'.`);
+  }
+  const port = integerOption('port', values.port ?? process.env.PORT, 3000);
+  const drainMs = integerOption('drain', values.drain, DEFAULT_DRAIN_MS);
+  const out = new Output(values.json ?? false);
+  const server = await loadServer(spec);
+  const worker = !values['no-worker'];
+  if (transport === 'stdio') {
+    // stdout is the MCP channel: nothing else may be written there.
+    await server.run({ transport: 'stdio', worker });
+  } else {
+    const running = await server.run({ transport: 'http', port, host: values.host, worker });
+    out.data({ url: running.url?.href, engine: server.engine.kind, worker }, running.url?.href);
+  }
+  if (!worker && !server.engine.distributed) {
+    out.notice(
+      `Warning: --no-worker with the ${server.engine.kind} engine: no other process can run these tasks.`,
+    );
+  }
+  return untilStopped(server, out, drainMs).then((code) => code ?? ExitCode.ok);
+}

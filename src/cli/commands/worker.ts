@@ -1,0 +1,45 @@
+/** `taskmcp worker server.ts[:export]`: execute the server's tasks, with no front end, until SIGTERM. */
+import { COMMON_OPTIONS, integerOption, parse } from '../args.js';
+import { CliError, ExitCode, type ExitCodeValue, usageError } from '../exit-codes.js';
+import { DEFAULT_DRAIN_MS, untilStopped } from '../lifecycle.js';
+import { Output } from '../output.js';
+import { loadServer } from '../server-module.js';
+
+export const usage = `taskmcp worker <server.ts[:export]> [--concurrency n] [--drain ms]
+
+  Loads the same server module as the front ends and executes its tasks: no transport, no front end. Needs a
+  distributed engine shared with the front ends (e.g. TASKMCP_TASKS_URL=redis://127.0.0.1:6379/0); the memory
+  engine is refused (exit 2). --concurrency n runs up to n tasks at once (default: the server's setting, or 10).
+  On SIGTERM (or Ctrl-C) it stops taking tasks, gives running ones --drain ms (default ${DEFAULT_DRAIN_MS}) to
+  finish, hands the rest back to the queue for another worker, and exits 0.`;
+
+export async function run(argv: string[]): Promise<ExitCodeValue> {
+  const { values, positionals } = parse(argv, {
+    ...COMMON_OPTIONS,
+    concurrency: { type: 'string', short: 'c' },
+    drain: { type: 'string' },
+  });
+  const [spec, ...extra] = positionals;
+  if (!spec || extra.length > 0) throw usageError(`Name one server module.\n\n${usage}`);
+  const concurrency =
+    values.concurrency === undefined ? undefined : integerOption('concurrency', values.concurrency, 0, 1);
+  const drainMs = integerOption('drain', values.drain, DEFAULT_DRAIN_MS);
+  const out = new Output(values.json ?? false);
+  const server = await loadServer(spec);
+  // Nothing can reach a memory engine's queue from outside this process, so starting it before refusing is harmless.
+  await server.start({ worker: true, concurrency });
+  const { kind, distributed } = server.engine;
+  if (!distributed) {
+    await server.close();
+    throw new CliError(
+      `taskmcp worker needs a distributed task engine, and ${server.name} uses the ${kind} engine, whose tasks ` +
+        `live inside one process. Point the server and its workers at Redis, e.g. ` +
+        `TASKMCP_TASKS_URL=redis://127.0.0.1:6379/0 (or use \`taskmcp run\`, which executes tasks itself).`,
+      ExitCode.usage,
+    );
+  }
+  out.notice(
+    `${server.name}: worker ready (engine ${kind}, concurrency ${concurrency ?? 'default'}, pid ${process.pid})`,
+  );
+  return untilStopped(server, out, drainMs);
+}
