@@ -36,9 +36,9 @@ export async function run(argv: string[]): Promise<ExitCodeValue> {
       TASKMCP_LOG_LEVEL: process.env.TASKMCP_LOG_LEVEL ?? 'debug',
     },
   });
-  // Ctrl-C reaches the child through the terminal; forward SIGTERM, and wait for it either way.
+  // Pass stop signals on (a terminal's Ctrl-C reaches the child too; stopping twice is harmless), then wait.
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', () => {});
+  process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   const code = await new Promise<number | null>((resolve) => child.once('exit', (exit) => resolve(exit)));
   return (code ?? ExitCode.ok) as ExitCodeValue;

@@ -1,6 +1,7 @@
 /** `taskmcp run server.ts[:export]`: serve a TaskMCP server module over Streamable HTTP or stdio. */
 import { COMMON_OPTIONS, integerOption, parse } from '../args.js';
-import { ExitCode, type ExitCodeValue, usageError } from '../exit-codes.js';
+import type { ExitCodeValue } from '../exit-codes.js';
+import { usageError } from '../exit-codes.js';
 import { DEFAULT_DRAIN_MS, untilStopped } from '../lifecycle.js';
 import { Output } from '../output.js';
 import { loadServer } from '../server-module.js';
@@ -38,14 +39,16 @@ export async function run(argv: string[]): Promise<ExitCodeValue> {
   if (transport === 'stdio') {
     // stdout is the MCP channel: nothing else may be written there.
     await server.run({ transport: 'stdio', worker });
-  } else {
-    const running = await server.run({ transport: 'http', port, host: values.host, worker });
-    out.data({ url: running.url?.href, engine: server.engine.kind, worker }, running.url?.href);
+    return untilStopped(server, out, drainMs);
   }
+  const running = await server.run({ transport: 'http', port, host: values.host, worker });
+  // Listen for stop signals before announcing the URL: a script may signal as soon as it reads it.
+  const stopped = untilStopped(server, out, drainMs);
+  out.data({ url: running.url?.href, engine: server.engine.kind, worker }, running.url?.href);
   if (!worker && !server.engine.distributed) {
     out.notice(
       `Warning: --no-worker with the ${server.engine.kind} engine: no other process can run these tasks.`,
     );
   }
-  return untilStopped(server, out, drainMs).then((code) => code ?? ExitCode.ok);
+  return stopped;
 }

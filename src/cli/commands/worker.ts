@@ -32,8 +32,8 @@ export async function run(argv: string[]): Promise<ExitCodeValue> {
   if (!distributed) {
     await server.close();
     throw new CliError(
-      `taskmcp worker needs a distributed task engine, and ${server.name} uses the ${kind} engine, whose tasks ` +
-        `live inside one process. Point the server and its workers at Redis, e.g. ` +
+      `${server.name} uses the ${kind} task engine, whose tasks live inside one process: a separate worker ` +
+        `would never see them. Point the server and its workers at one Redis, e.g. ` +
         `TASKMCP_TASKS_URL=redis://127.0.0.1:6379/0 (or use \`taskmcp run\`, which executes tasks itself).`,
       ExitCode.usage,
     );
