@@ -15,7 +15,15 @@ describe('taskmcp call against a server module', () => {
   });
 
   it('prints the whole CallToolResult as JSON with --json', async () => {
-    const run = await cli(['call', 'steps', '--args', '{"steps":1,"stepMs":0}', '--server', CLI_SERVER, '--json']);
+    const run = await cli([
+      'call',
+      'steps',
+      '--args',
+      '{"steps":1,"stepMs":0}',
+      '--server',
+      CLI_SERVER,
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result.structuredContent).toMatchObject({ done: 1 });
@@ -157,7 +165,9 @@ describe('taskmcp run, then call, tasks and inspect over HTTP', () => {
   });
 
   it('watches a running task to its result', async () => {
-    const taskId = (await cli(['call', 'steps', 'steps=3', 'stepMs=100', '--detach', '--server', url])).stdout.trim();
+    const taskId = (
+      await cli(['call', 'steps', 'steps=3', 'stepMs=100', '--detach', '--server', url])
+    ).stdout.trim();
     const watched = await cli(['tasks', 'watch', taskId, '--server', url]);
     expect(watched.code).toBe(0);
     expect(JSON.parse(watched.stdout)).toMatchObject({ done: 3 });

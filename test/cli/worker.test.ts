@@ -1,0 +1,68 @@
+/**
+ * `taskmcp run --no-worker` front ends and `taskmcp worker` processes sharing one Redis: tasks run on the workers,
+ * and a worker stopped with SIGTERM hands its running task back to another one.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { REDIS_URL, requireRedis, TEST_PREFIX, uniqueName } from '../redis.js';
+import { CLI_SERVER, cli, type Running, startCli, stopAll } from './cli.js';
+
+const enabled = await requireRedis();
+
+describe.runIf(enabled)('taskmcp worker with Redis', () => {
+  const processes: Running[] = [];
+  afterEach(() => stopAll(processes.splice(0)));
+
+  const deployment = () => {
+    const env = {
+      TASKMCP_TASKS_URL: REDIS_URL,
+      TASKMCP_TASKS_PREFIX: TEST_PREFIX,
+      CLI_SERVER_NAME: uniqueName('cli'),
+    };
+    const start = (args: string[]) => {
+      const running = startCli(args, env);
+      processes.push(running);
+      return running;
+    };
+    return {
+      front: async () => {
+        const front = start(['run', CLI_SERVER, '--no-worker', '--port', '0', '--drain', '0']);
+        return (await front.waitFor(/^(http:\S+)$/m))[1]!;
+      },
+      worker: async (...args: string[]) => {
+        const worker = start(['worker', CLI_SERVER, ...args]);
+        const pid = Number((await worker.waitFor(/worker ready .*pid (\d+)/))[1]);
+        return { worker, pid };
+      },
+    };
+  };
+
+  it('runs the tasks a front end creates on a worker process', async () => {
+    const { front, worker } = deployment();
+    const [url, { pid }] = await Promise.all([front(), worker('--concurrency', '2')]);
+    const call = await cli(['call', 'steps', 'steps=2', 'stepMs=50', '--server', url]);
+    expect(call.code).toBe(0);
+    expect(JSON.parse(call.stdout)).toEqual({ done: 2, pid });
+  });
+
+  it('exits 0 on SIGTERM and hands its running task back to another worker', async () => {
+    const { front, worker } = deployment();
+    const [url, first] = await Promise.all([front(), worker('--drain', '0')]);
+    const taskId = (
+      await cli(['call', 'steps', 'steps=8', 'stepMs=250', '--detach', '--server', url])
+    ).stdout.trim();
+    // Wait until the first worker has started the task.
+    for (;;) {
+      const got = await cli(['tasks', 'get', taskId, '--server', url]);
+      if (got.stdout.includes('Step')) break;
+    }
+    first.worker.child.kill('SIGTERM');
+    const stopped = await first.worker.exited;
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toContain('SIGTERM: stopping');
+
+    const second = await worker();
+    const watched = await cli(['tasks', 'watch', taskId, '--server', url]);
+    expect(watched.code).toBe(0);
+    expect(JSON.parse(watched.stdout)).toEqual({ done: 8, pid: second.pid });
+  });
+});
