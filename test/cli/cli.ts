@@ -80,12 +80,19 @@ export function cli(args: string[], env: Record<string, string> = {}): Promise<F
   return startCli(args, env).exited;
 }
 
-/** Stop long-running CLI processes that a test left behind. */
+/**
+ * Stop long-running CLI processes that a test left behind: SIGTERM first, so `taskmcp dev` can stop the processes it
+ * started, then SIGKILL for anything still up after a grace period.
+ */
 export async function stopAll(processes: Running[]): Promise<void> {
   await Promise.all(
     processes.map(async (running) => {
-      if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');
-      await running.exited;
+      const { child } = running;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await new Promise((resolve) => child.once('exit', resolve));
+      clearTimeout(timer);
     }),
   );
 }
