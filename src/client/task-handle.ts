@@ -67,20 +67,12 @@ export class TaskHandle implements AsyncIterable<TaskInfo> {
    * would have returned. A `failed` task rejects with {@link TaskFailedError}, a `cancelled` one with
    * {@link TaskCancelledError}; aborting `signal` cancels the task.
    */
-  async result(
-    options: { signal?: AbortSignal; onUpdate?: (task: TaskInfo) => void } = {},
-  ): Promise<CallToolResult> {
+  async result(options: { signal?: AbortSignal } = {}): Promise<CallToolResult> {
     if (this.immediate) return this.immediate;
     const taskId = this.requireId();
-    const { signal, onUpdate } = options;
-    let shown: string | undefined;
+    const { signal } = options;
     try {
       for await (const task of this.updates(signal, true)) {
-        // The same polls report progress: no second poller, so the server's pollIntervalMs holds.
-        if (onUpdate && fingerprintOf(task) !== shown) {
-          shown = fingerprintOf(task);
-          onUpdate(task);
-        }
         switch (task.status) {
           case 'completed':
             return (task.result ?? { content: [] }) as CallToolResult;
@@ -132,7 +124,7 @@ export class TaskHandle implements AsyncIterable<TaskInfo> {
       signal?.throwIfAborted();
       const task = await this.ops.getTask(taskId, signal);
       this.latest = task;
-      const fingerprint = fingerprintOf(task);
+      const fingerprint = `${task.status}\u0000${task.statusMessage ?? ''}\u0000${Object.keys(task.inputRequests ?? {}).join(',')}`;
       if (fingerprint !== previous || (everyInputRound && task.status === 'input_required')) {
         previous = fingerprint;
         yield task;
@@ -149,11 +141,6 @@ export class TaskHandle implements AsyncIterable<TaskInfo> {
     if (!this.id) throw new Error('The server answered this call synchronously; there is no task to poll.');
     return this.id;
   }
-}
-
-/** What makes a task state new to someone watching it: status, message, open input requests. */
-function fingerprintOf(task: TaskInfo): string {
-  return `${task.status}\u0000${task.statusMessage ?? ''}\u0000${Object.keys(task.inputRequests ?? {}).join(',')}`;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
