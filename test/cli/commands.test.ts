@@ -56,6 +56,23 @@ describe('taskmcp call against a server module', () => {
     });
   });
 
+  it('loads a named export (file.ts:name) and answers foreground tools directly', async () => {
+    const run = await cli(['call', 'greet', 'name=Ada', '--server', 'examples/everything-server.ts:server']);
+    expect(run).toMatchObject({ code: 0, stdout: 'Hello, Ada!\n', stderr: '' });
+  });
+
+  it('prints usage on stdout for --help and the version for --version', async () => {
+    const [help, commandHelp, version] = await Promise.all([
+      cli(['--help']),
+      cli(['call', '--help']),
+      cli(['--version']),
+    ]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes: 0 ok, 1 tool error');
+    expect(commandHelp.stdout).toMatch(/^taskmcp call <tool>/);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
   it('exits 1 with the message on stderr and nothing on stdout when the tool reports an error', async () => {
     const run = await cli(['call', 'broken', '--server', CLI_SERVER]);
     expect(run.code).toBe(1);
