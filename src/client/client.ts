@@ -125,14 +125,8 @@ export class Client implements TaskOperations {
     let handle: TaskHandle | undefined;
     try {
       handle = await this.start(name, args, signal, options.timeoutMs);
-      if (handle.id === undefined || !options.onProgress) return await handle.result({ signal });
-      const onProgress = options.onProgress;
-      const progress = (async () => {
-        for await (const task of handle) onProgress(task);
-      })().catch(() => {});
-      const result = await handle.result({ signal });
-      await progress;
-      return result;
+      // Progress comes from the same polls that drive the task: one poller, at the pace the server asked for.
+      return await handle.result({ signal, onUpdate: options.onProgress });
     } catch (error) {
       if (timedOut()) throw new CallTimeoutError(options.timeoutMs!, handle?.id);
       throw error;

@@ -13,7 +13,7 @@
  */
 import type { CallToolResult, Client as SdkClient } from '@modelcontextprotocol/client';
 import { z } from 'zod';
-import { TaskHandle, type TaskOperations } from './task-handle.js';
+import { TaskHandle, type TaskOperations, type WaitOptions } from './task-handle.js';
 import { TaskCancelledError, TaskFailedError, type TaskInfo } from './types.js';
 
 export const LEGACY_PROTOCOL_VERSION = '2025-11-25';
@@ -123,12 +123,12 @@ export class LegacyTaskHandle extends TaskHandle {
     super(ops, created);
   }
 
-  override async result(options: { signal?: AbortSignal } = {}): Promise<CallToolResult> {
-    const { signal } = options;
+  override async result(options: Omit<WaitOptions, 'status'> = {}): Promise<CallToolResult> {
+    const { signal, onUpdate } = options;
     const taskId = this.id!;
     try {
       // Poll until the task ends or waits for input: tasks/result then delivers the input requests and the outcome.
-      const state = await this.wait({ status: 'input_required', signal });
+      const state = await this.wait({ status: 'input_required', signal, onUpdate });
       if (state.status === 'cancelled') throw new TaskCancelledError(taskId);
       return await this.legacy.result(taskId, signal);
     } catch (error) {

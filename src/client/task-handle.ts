@@ -18,6 +18,8 @@ export interface WaitOptions {
   /** Resolve at this status (default: any terminal status). A terminal status always ends the wait. */
   status?: TaskStatus;
   signal?: AbortSignal;
+  /** Called with each new state seen on the way (status, message or input requests changed). */
+  onUpdate?: (task: TaskInfo) => void;
 }
 
 /**
@@ -56,7 +58,7 @@ export class TaskHandle implements AsyncIterable<TaskInfo> {
 
   /** Poll until the task reaches `status` or a terminal status; resolves with that state. */
   async wait(options: WaitOptions = {}): Promise<TaskInfo> {
-    for await (const task of this.updates(options.signal)) {
+    for await (const task of this.updates(options.signal, false, options.onUpdate)) {
       if (task.status === options.status || isTerminal(task.status)) return task;
     }
     throw new Error('unreachable: updates end at a terminal status');
@@ -67,12 +69,12 @@ export class TaskHandle implements AsyncIterable<TaskInfo> {
    * would have returned. A `failed` task rejects with {@link TaskFailedError}, a `cancelled` one with
    * {@link TaskCancelledError}; aborting `signal` cancels the task.
    */
-  async result(options: { signal?: AbortSignal } = {}): Promise<CallToolResult> {
+  async result(options: Omit<WaitOptions, 'status'> = {}): Promise<CallToolResult> {
     if (this.immediate) return this.immediate;
     const taskId = this.requireId();
     const { signal } = options;
     try {
-      for await (const task of this.updates(signal, true)) {
+      for await (const task of this.updates(signal, true, options.onUpdate)) {
         switch (task.status) {
           case 'completed':
             return (task.result ?? { content: [] }) as CallToolResult;
@@ -116,7 +118,11 @@ export class TaskHandle implements AsyncIterable<TaskInfo> {
    * than needed and never slower than the server's `pollIntervalMs`. With `everyInputRound`, input_required states
    * are yielded each poll (so the caller can answer newly added requests); otherwise only changes are.
    */
-  private async *updates(signal?: AbortSignal, everyInputRound = false): AsyncGenerator<TaskInfo> {
+  private async *updates(
+    signal?: AbortSignal,
+    everyInputRound = false,
+    onChange?: (task: TaskInfo) => void,
+  ): AsyncGenerator<TaskInfo> {
     const taskId = this.requireId();
     let delay = this.ops.initialPollMs;
     let previous: string | undefined;
@@ -125,7 +131,9 @@ export class TaskHandle implements AsyncIterable<TaskInfo> {
       const task = await this.ops.getTask(taskId, signal);
       this.latest = task;
       const fingerprint = `${task.status}\u0000${task.statusMessage ?? ''}\u0000${Object.keys(task.inputRequests ?? {}).join(',')}`;
-      if (fingerprint !== previous || (everyInputRound && task.status === 'input_required')) {
+      const changed = fingerprint !== previous;
+      if (changed) onChange?.(task);
+      if (changed || (everyInputRound && task.status === 'input_required')) {
         previous = fingerprint;
         yield task;
         if (task.status === 'input_required') delay = this.ops.initialPollMs;

@@ -87,33 +87,45 @@ describe('task polling pace', () => {
     vi.useRealTimers();
   });
 
-  it('starts at 20 ms and doubles, never waiting longer than the server pollIntervalMs', async () => {
-    vi.useFakeTimers();
-    const polledAt: number[] = [];
-    const start = Date.now();
-    const ops = {
-      initialPollMs: 20,
-      getTask: async (taskId: string): Promise<TaskInfo> => {
-        polledAt.push(Date.now() - start);
-        const done = polledAt.length === 7;
-        return {
-          taskId,
-          status: done ? 'completed' : 'working',
-          createdAt: '',
-          lastUpdatedAt: '',
-          ttlMs: 60_000,
-          pollIntervalMs: 100,
-          ...(done ? { result: { content: [] } } : {}),
-        };
-      },
-      cancelTask: async () => {},
-      answerInput: async () => {},
-    };
-    const handle = new TaskHandle(ops, { taskId: 't1', status: 'working' } as TaskInfo);
-    const result = handle.result();
-    await vi.runAllTimersAsync();
-    await result;
-    const gaps = polledAt.slice(1).map((at, index) => at - polledAt[index]!);
-    expect(gaps).toEqual([20, 40, 80, 100, 100, 100]);
-  });
+  it.each([
+    ['without', undefined],
+    ['with', () => {}],
+  ])(
+    'starts at 20 ms and doubles, never waiting longer than pollIntervalMs, %s progress updates',
+    async (_, onUpdate) => {
+      vi.useFakeTimers();
+      const polledAt: number[] = [];
+      const updates: string[] = [];
+      const start = Date.now();
+      const ops = {
+        initialPollMs: 20,
+        getTask: async (taskId: string): Promise<TaskInfo> => {
+          polledAt.push(Date.now() - start);
+          const done = polledAt.length === 7;
+          return {
+            taskId,
+            statusMessage: `poll ${polledAt.length}`,
+            status: done ? 'completed' : 'working',
+            createdAt: '',
+            lastUpdatedAt: '',
+            ttlMs: 60_000,
+            pollIntervalMs: 100,
+            ...(done ? { result: { content: [] } } : {}),
+          };
+        },
+        cancelTask: async () => {},
+        answerInput: async () => {},
+      };
+      const handle = new TaskHandle(ops, { taskId: 't1', status: 'working' } as TaskInfo);
+      const result = handle.result({
+        onUpdate: onUpdate && ((task) => updates.push(task.statusMessage!)),
+      });
+      await vi.runAllTimersAsync();
+      await result;
+      const gaps = polledAt.slice(1).map((at, index) => at - polledAt[index]!);
+      // Progress updates ride on the same polls: asking for them never adds a second poller.
+      expect(gaps).toEqual([20, 40, 80, 100, 100, 100]);
+      if (onUpdate) expect(updates).toEqual(polledAt.map((_, index) => `poll ${index + 1}`));
+    },
+  );
 });
