@@ -1,10 +1,9 @@
 import { TaskErrorCode } from '../errors.js';
-import { newInputKey } from './ids.js';
 import type { TaskPage } from './listing.js';
 import type { QueuedLeg, TaskEvent, TaskEventBus, TaskQueue, TaskStore } from './seams.js';
+import { describeProgress, isCurrentLeg, settledRecord } from './transitions.js';
 import {
   type CreateTaskSpec,
-  type InputRequestEntry,
   isTerminal,
   type LegOutcome,
   type LegRunner,
@@ -102,17 +101,11 @@ export class ComposedTaskEngine implements TaskEngine {
     this.store = options.store;
     this.bus = options.bus;
     this.queue = options.queue;
-    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
-      throw new RangeError(`Task engine concurrency must be a positive integer, got ${options.concurrency}.`);
-    }
+    this.concurrency = checkedConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
   }
 
   async start(options: { runner?: LegRunner; worker?: boolean; concurrency?: number }): Promise<void> {
-    const concurrency = options.concurrency ?? this.concurrency;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new RangeError(`Task engine concurrency must be a positive integer, got ${concurrency}.`);
-    }
+    const concurrency = checkedConcurrency(options.concurrency ?? this.concurrency);
     if (this.started) throw new Error(`The ${this.kind} task engine was already started.`);
     this.started = true;
     this.runner = options.runner;
@@ -331,64 +324,9 @@ export class ComposedTaskEngine implements TaskEngine {
     let retryDelayMs: number | undefined;
     const updated = await this.store.update(job.taskId, (current) => {
       if (!isCurrentLeg(current, job)) return undefined;
-      const now = Date.now();
-      switch (outcome.type) {
-        case 'result':
-          return {
-            ...current,
-            status: 'completed',
-            result: outcome.result,
-            statusMessage: undefined,
-            lastUpdatedAt: now,
-          };
-        case 'error':
-          return {
-            ...current,
-            status: 'failed',
-            error: outcome.error,
-            statusMessage: outcome.error.message,
-            lastUpdatedAt: now,
-          };
-        case 'thrown': {
-          const attempts = current.retry?.attempts ?? 1;
-          if (current.attempt < attempts) {
-            retryDelayMs = backoffDelay(current, current.attempt);
-            return {
-              ...current,
-              attempt: current.attempt + 1,
-              statusMessage: `Attempt ${current.attempt} of ${attempts} failed (${outcome.message}); retrying in ${retryDelayMs} ms.`,
-              lastUpdatedAt: now,
-            };
-          }
-          retryDelayMs = undefined;
-          return {
-            ...current,
-            status: 'completed',
-            result: outcome.result,
-            statusMessage: outcome.message,
-            lastUpdatedAt: now,
-          };
-        }
-        case 'input_required': {
-          const inputRequests: Record<string, InputRequestEntry> = {};
-          const inputKeys: Record<string, string> = {};
-          for (const [toolKey, request] of Object.entries(outcome.inputRequests)) {
-            const key = newInputKey();
-            inputRequests[key] = request;
-            inputKeys[key] = toolKey;
-          }
-          return {
-            ...current,
-            status: 'input_required',
-            statusMessage: 'Waiting for input.',
-            inputRequests,
-            inputKeys,
-            inputResponses: {},
-            requestState: outcome.requestState,
-            lastUpdatedAt: now,
-          };
-        }
-      }
+      const settled = settledRecord(current, outcome, Date.now());
+      retryDelayMs = settled.retryDelayMs;
+      return settled.record;
     });
     if (!updated?.changed) return;
     if (retryDelayMs !== undefined) {
@@ -434,20 +372,9 @@ export class ComposedTaskEngine implements TaskEngine {
   }
 }
 
-function isCurrentLeg(record: TaskRecord, job: QueuedLeg): boolean {
-  return record.status === 'working' && record.leg === job.leg && record.attempt === job.attempt;
-}
-
-/** Delay before attempt `attempt + 1`. */
-export function backoffDelay(record: Pick<TaskRecord, 'retry'>, attempt: number): number {
-  const backoff = record.retry?.backoff;
-  if (!backoff) return 0;
-  if (backoff.type === 'fixed') return backoff.delayMs;
-  const delay = backoff.delayMs * 2 ** (attempt - 1);
-  return Math.min(delay, backoff.maxDelayMs ?? Number.POSITIVE_INFINITY);
-}
-
-export function describeProgress(progress: number, total?: number, message?: string): string {
-  const amount = total === undefined ? `${progress}` : `${progress}/${total}`;
-  return message ? `${message} (${amount})` : `Progress ${amount}`;
+function checkedConcurrency(concurrency: number): number {
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`Task engine concurrency must be a positive integer, got ${concurrency}.`);
+  }
+  return concurrency;
 }
