@@ -35,21 +35,37 @@ const MAX_CONFLICT_RETRIES = 50;
 /** Owner-set entries read per round trip while filling a page. */
 const LIST_BATCH = 100;
 
+/** The scripts as commands on the connection: ioredis sends them as EVALSHA (the source only once per server). */
+interface ScriptCommands {
+  taskmcpCompareAndSet(key: string, expected: string, next: string): Promise<number>;
+  taskmcpInsert(...keysThenArgs: Array<string | number>): Promise<number>;
+}
+
+function withScripts(redis: Redis): Redis & ScriptCommands {
+  const scripted = redis as Redis & Partial<ScriptCommands>;
+  if (!scripted.taskmcpCompareAndSet)
+    redis.defineCommand('taskmcpCompareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
+  if (!scripted.taskmcpInsert) redis.defineCommand('taskmcpInsert', { numberOfKeys: 3, lua: INSERT });
+  return redis as Redis & ScriptCommands;
+}
+
 /**
  * Task records as JSON strings with a real Redis expiry (`PXAT createdAt + ttlMs`), so nothing about a task outlives
  * its TTL even if no process is running. The context snapshot is a second key with the same expiry.
  */
 export class RedisTaskStore implements TaskStore {
+  private readonly redis: Redis & ScriptCommands;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    this.redis = withScripts(redis);
+  }
 
   async insert(record: TaskRecord, context: string): Promise<void> {
     const expiresAt = record.createdAt + record.ttlMs;
-    const created = await this.redis.eval(
-      INSERT,
-      3,
+    const created = await this.redis.taskmcpInsert(
       this.keys.task(record.taskId),
       this.keys.context(record.taskId),
       this.keys.owner(record.owner),
@@ -83,7 +99,7 @@ export class RedisTaskStore implements TaskStore {
       const next = change(structuredClone(current));
       if (next === undefined) return { record: current, changed: false };
       const written = JSON.stringify(next);
-      const outcome = (await this.redis.eval(COMPARE_AND_SET, 1, key, raw, written)) as number;
+      const outcome = await this.redis.taskmcpCompareAndSet(key, raw, written);
       if (outcome === 1) return { record: next, changed: true };
       if (outcome === -1) return null; // expired between the read and the write
       // Someone else wrote first: read again and re-apply the change to their version.
