@@ -1,0 +1,87 @@
+/**
+ * Servers and workers under test run in their own processes (as they would in production, and so the load
+ * generator does not share their event loop). Parent and child talk over the fork IPC channel:
+ * the child announces itself, then answers requests (`memory`, `go`, `stop`) by id.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ChildMessage {
+  type: string;
+  id?: number;
+  [key: string]: unknown;
+}
+
+export interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+export interface ChildHandle {
+  readonly pid: number;
+  /** Set when the child serves HTTP. */
+  readonly url?: URL;
+  request<T extends ChildMessage = ChildMessage>(type: string, payload?: Record<string, unknown>): Promise<T>;
+  /** Ask the child to close cleanly (so a `--cpu-prof` profile is written), then wait for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** Where `--cpu-prof` writes profiles when profiling is on (`BENCH_PROFILE_DIR`). */
+export function profileDir(): string | undefined {
+  return process.env.BENCH_PROFILE_DIR || undefined;
+}
+
+export async function startChild(script: string, env: Record<string, string> = {}): Promise<ChildHandle> {
+  const profiles = profileDir();
+  const child: ChildProcess = fork(fileURLToPath(new URL(`../${script}`, import.meta.url)), [], {
+    cwd: repoRoot,
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(profiles ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : []),
+    ],
+    env: { ...process.env, TASKMCP_LOG_LEVEL: 'error', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = await new Promise<ChildMessage>((resolve, reject) => {
+    const onExit = (code: number | null) =>
+      reject(new Error(`${script} exited (${code}) before it was ready.`));
+    child.once('exit', onExit);
+    child.once('message', (message: ChildMessage) => {
+      child.off('exit', onExit);
+      resolve(message);
+    });
+  });
+  let nextId = 1;
+  const pending = new Map<number, (message: ChildMessage) => void>();
+  child.on('message', (message: ChildMessage) => {
+    if (message.id !== undefined) pending.get(message.id)?.(message);
+  });
+  return {
+    pid: child.pid!,
+    url: typeof ready.url === 'string' ? new URL(ready.url) : undefined,
+    request<T extends ChildMessage>(type: string, payload: Record<string, unknown> = {}): Promise<T> {
+      const id = nextId++;
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, (message) => {
+          pending.delete(id);
+          if (typeof message.error === 'string') reject(new Error(message.error));
+          else resolve(message as T);
+        });
+        child.send({ type, id, ...payload });
+      });
+    },
+    async stop() {
+      if (child.exitCode === null && child.connected) child.send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

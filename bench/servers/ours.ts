@@ -1,0 +1,37 @@
+/**
+ * taskmcp under test: a sync `echo` tool (always foreground) and `noop_task` (a task when the client declares the
+ * tasks extension), both returning the same small result as every baseline server. Engine from `BENCH_ENGINE`:
+ * `memory` (default) or a `redis://` URL (the bench's own Redis database).
+ */
+import { type TaskEngine, TaskMCP } from 'taskmcp';
+import { RedisTaskEngine } from 'taskmcp/redis';
+import { z } from 'zod';
+import { announce } from './ipc.js';
+
+const engineSetting = process.env.BENCH_ENGINE ?? 'memory';
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 10);
+const engine: TaskEngine | string =
+  engineSetting === 'memory'
+    ? 'memory://'
+    : new RedisTaskEngine({ url: engineSetting, name: 'bench', concurrency, sweepIntervalMs: 0 });
+
+const server = new TaskMCP({
+  name: 'bench',
+  version: '1.0.0',
+  logger: () => {},
+  tasks: { engine, concurrency },
+});
+
+const Text = z.object({ text: z.string() });
+
+server.tool({ name: 'echo', description: 'Echo the text back.', input: Text }, async ({ text }) => ({
+  content: [{ type: 'text', text }],
+}));
+
+server.tool(
+  { name: 'noop_task', description: 'Echo the text back, as a task.', input: Text, task: true },
+  async ({ text }) => ({ content: [{ type: 'text', text }] }),
+);
+
+const running = await server.run({ transport: 'http', port: 0 });
+announce({ url: running.url!.href }, () => server.close());
