@@ -26,6 +26,8 @@ export interface ChildHandle {
   /** Set when the child serves HTTP. */
   readonly url?: URL;
   request<T extends ChildMessage = ChildMessage>(type: string, payload?: Record<string, unknown>): Promise<T>;
+  /** The child's memory usage after a forced GC. */
+  memory(): Promise<MemorySample>;
   /** Ask the child to close cleanly (so a `--cpu-prof` profile is written), then wait for it to exit. */
   stop(): Promise<void>;
 }
@@ -63,19 +65,32 @@ export async function startChild(script: string, env: Record<string, string> = {
   child.on('message', (message: ChildMessage) => {
     if (message.id !== undefined) pending.get(message.id)?.(message);
   });
+  const request = <T extends ChildMessage>(
+    type: string,
+    payload: Record<string, unknown> = {},
+  ): Promise<T> => {
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, (message) => {
+        pending.delete(id);
+        if (typeof message.error === 'string') reject(new Error(message.error));
+        else resolve(message as T);
+      });
+      child.send({ type, id, ...payload });
+    });
+  };
   return {
     pid: child.pid!,
     url: typeof ready.url === 'string' ? new URL(ready.url) : undefined,
-    request<T extends ChildMessage>(type: string, payload: Record<string, unknown> = {}): Promise<T> {
-      const id = nextId++;
-      return new Promise<T>((resolve, reject) => {
-        pending.set(id, (message) => {
-          pending.delete(id);
-          if (typeof message.error === 'string') reject(new Error(message.error));
-          else resolve(message as T);
-        });
-        child.send({ type, id, ...payload });
-      });
+    request,
+    async memory() {
+      const reply = await request<ChildMessage & MemorySample>('memory');
+      return {
+        rss: reply.rss,
+        heapUsed: reply.heapUsed,
+        external: reply.external,
+        arrayBuffers: reply.arrayBuffers,
+      };
     },
     async stop() {
       if (child.exitCode === null && child.connected) child.send({ type: 'stop' });

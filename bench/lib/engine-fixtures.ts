@@ -4,7 +4,7 @@
  * the same way: from starting the consumers to the last completion.
  */
 import { randomBytes } from 'node:crypto';
-import type { Worker } from 'bullmq';
+import { QueueEvents, type Worker } from 'bullmq';
 import type { CreateTaskSpec, LegRunner } from 'taskmcp';
 import { redisKeys } from 'taskmcp/redis';
 import { connectRedis } from './redis.js';
@@ -32,22 +32,54 @@ export function taskSpec(taskId = newTaskId()): CreateTaskSpec {
 
 export const noopRunner: LegRunner = async () => ({ type: 'result', result: RESULT });
 
-/** Resolves once `total` tasks of our engine reached `completed` (counted from the engine's event channel). */
-export async function countOurCompletions(
-  total: number,
-): Promise<{ done: Promise<void>; close(): Promise<void> }> {
-  const subscriber = connectRedis();
+export interface CompletionCounter {
+  /** Resolves once the expected number of completions was seen. */
+  done: Promise<void>;
+  /** When the first and the last completion were seen (performance.now()). */
+  span(): { first: number; last: number };
+  close(): Promise<void>;
+}
+
+/** Counts completions and remembers when the first and last were seen. */
+function completionTracker(total: number) {
   let completed = 0;
+  let first = 0;
+  let last = 0;
   let finish!: () => void;
   const done = new Promise<void>((resolve) => {
     finish = resolve;
   });
+  return {
+    done,
+    span: () => ({ first, last }),
+    completedOne() {
+      const at = performance.now();
+      if (completed === 0) first = at;
+      last = at;
+      if (++completed >= total) finish();
+    },
+  };
+}
+
+/** Resolves once `total` tasks of our engine reached `completed` (counted from the engine's event channel). */
+export async function countOurCompletions(total: number): Promise<CompletionCounter> {
+  const subscriber = connectRedis();
+  const tracker = completionTracker(total);
   subscriber.on('message', (_channel: string, message: string) => {
     const event = JSON.parse(message) as { type: string; status?: string };
-    if (event.type === 'changed' && event.status === 'completed' && ++completed >= total) finish();
+    if (event.type === 'changed' && event.status === 'completed') tracker.completedOne();
   });
   await subscriber.subscribe(redisKeys('taskmcp', BENCH_NAME).events);
-  return { done, close: async () => void (await subscriber.quit()) };
+  return { done: tracker.done, span: tracker.span, close: async () => void (await subscriber.quit()) };
+}
+
+/** Resolves once `total` BullMQ jobs of the bench queue completed, in any process (from the queue's events). */
+export async function countBullQueueCompletions(total: number): Promise<CompletionCounter> {
+  const events = new QueueEvents(BENCH_NAME, { connection: connectRedis() });
+  await events.waitUntilReady();
+  const tracker = completionTracker(total);
+  events.on('completed', () => tracker.completedOne());
+  return { done: tracker.done, span: tracker.span, close: () => events.close() };
 }
 
 /** Resolves once `worker` has completed `total` jobs. */

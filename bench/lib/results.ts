@@ -18,8 +18,11 @@ export interface Comparison {
   baseline: Summary;
   /** `ours / baseline`, per repetition, then min / median / max. */
   ratio: Summary;
-  /** `better`, `worse` or `par` (the median ratio is within 5 % of 1). */
-  verdict: 'better' | 'worse' | 'par';
+  /**
+   * `better`, `worse` or `par` (the median ratio is within 5 % of 1); `n/a` for a measurement against itself
+   * (e.g. the same process with and without retained tasks), where the ratio is a growth factor, not a contest.
+   */
+  verdict: 'better' | 'worse' | 'par' | 'n/a';
   /** Raw per-repetition samples, kept so the numbers can be re-derived. */
   samples: { ours: number[]; baseline: number[] };
   note?: string;
@@ -53,12 +56,19 @@ export function compare(options: {
   baselineName: string;
   ours: number[];
   baseline: number[];
+  informational?: boolean;
   note?: string;
 }): Comparison {
   const ratios = pairedRatios(options.ours, options.baseline);
   const ratio = summarize(ratios);
   const good = options.better === 'higher' ? ratio.median > 1 : ratio.median < 1;
-  const verdict = Math.abs(ratio.median - 1) <= 0.05 ? 'par' : good ? 'better' : 'worse';
+  const verdict = options.informational
+    ? 'n/a'
+    : Math.abs(ratio.median - 1) <= 0.05
+      ? 'par'
+      : good
+        ? 'better'
+        : 'worse';
   return {
     id: options.id,
     label: options.label,

@@ -1,0 +1,79 @@
+/**
+ * Scenario 4: end-to-end task round trips (call → poll → result) on taskmcp's memory engine (2026-07-28 tasks
+ * extension) against the official SDK v1's experimental tasks (2025-11-25, InMemoryTaskStore) serving the same
+ * tool. N clients each run round trips back to back, polling without waiting (poll intervals are ignored), so
+ * the number is the servers' cost per task, not a poll interval.
+ */
+import { startChild } from '../lib/child.js';
+import { type Target, throughput } from '../lib/http-bench.js';
+import type { McpHttpClient } from '../lib/mcp-http.js';
+import { type Comparison, compare, printComparison, type ScenarioResult } from '../lib/results.js';
+import { type BenchSettings, inAlternatingOrder, type Scenario } from '../lib/scenario.js';
+import { median } from '../lib/stats.js';
+import { legacyRoundTrip, modernRoundTrip } from '../lib/tasks-wire.js';
+
+const ARGS = { text: 'hello world' };
+
+async function run(settings: BenchSettings): Promise<ScenarioResult> {
+  const durationMs = settings.quick ? 500 : 5_000;
+  const clientCounts = [1, 16];
+  const [ours, sdk] = await Promise.all([
+    startChild('servers/ours.ts'),
+    startChild('servers/sdk-v1-tasks.ts'),
+  ]);
+  const oursTarget: Target = { url: ours.url!, era: 'modern', declareTasks: true };
+  const sdkTarget: Target = { url: sdk.url!, era: 'legacy' };
+  const requests = { ours: [] as number[], sdk: [] as number[] };
+  const oursTrip = async (client: McpHttpClient) =>
+    void requests.ours.push((await modernRoundTrip(client, 'noop_task', ARGS)).requests);
+  const sdkTrip = async (client: McpHttpClient) =>
+    void requests.sdk.push((await legacyRoundTrip(client, 'noop_task', ARGS)).requests);
+  await throughput(oursTarget, { clients: 16, durationMs: 500 }, oursTrip);
+  await throughput(sdkTarget, { clients: 16, durationMs: 500 }, sdkTrip);
+
+  const comparisons: Comparison[] = [];
+  for (const clients of clientCounts) {
+    const rates = { ours: [] as number[], sdk: [] as number[] };
+    for (let rep = 0; rep < settings.reps; rep++) {
+      await inAlternatingOrder(
+        rep,
+        async () =>
+          void rates.ours.push((await throughput(oursTarget, { clients, durationMs }, oursTrip)).rate),
+        async () => void rates.sdk.push((await throughput(sdkTarget, { clients, durationMs }, sdkTrip)).rate),
+      );
+    }
+    const row = compare({
+      id: `round-trip-${clients}`,
+      label: `Task round trips (call → poll → result), ${clients} client${clients === 1 ? '' : 's'}`,
+      unit: 'tasks/s',
+      better: 'higher',
+      oursName: 'taskmcp (memory engine)',
+      baselineName: 'SDK v1 experimental tasks',
+      ours: rates.ours,
+      baseline: rates.sdk,
+    });
+    printComparison(row);
+    comparisons.push(row);
+  }
+  await Promise.all([ours.stop(), sdk.stop()]);
+  return {
+    id: 'round-trip',
+    title: 'Task round trip: taskmcp memory engine vs SDK v1 experimental tasks',
+    method:
+      `Each client runs round trips back to back for ${durationMs / 1000} s: taskmcp: tools/call → CreateTaskResult → ` +
+      'tasks/get until completed (result inlined); SDK v1: tools/call with task → tasks/get until terminal → ' +
+      "tasks/result. The eras differ (each implementation's own tasks wire); the tool and the client are the same.",
+    comparisons,
+    unavailable: [],
+    details: {
+      durationMs,
+      medianRequestsPerRoundTrip: { taskmcp: median(requests.ours), sdkV1: median(requests.sdk) },
+      meanRequestsPerRoundTrip: {
+        taskmcp: requests.ours.reduce((a, b) => a + b, 0) / requests.ours.length,
+        sdkV1: requests.sdk.reduce((a, b) => a + b, 0) / requests.sdk.length,
+      },
+    },
+  };
+}
+
+export const roundTrip: Scenario = { id: 'round-trip', title: 'Task round trip', run };
