@@ -4,6 +4,7 @@
  * the child announces itself, then answers requests (`memory`, `go`, `stop`) by id.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,6 +29,8 @@ export interface ChildHandle {
   request<T extends ChildMessage = ChildMessage>(type: string, payload?: Record<string, unknown>): Promise<T>;
   /** The child's memory usage after a forced GC. */
   memory(): Promise<MemorySample>;
+  /** CPU seconds (user + system) the child has used so far; NaN where /proc is not available. */
+  cpuSeconds(): number;
   /** Ask the child to close cleanly (so a `--cpu-prof` profile is written), then wait for it to exit. */
   stop(): Promise<void>;
 }
@@ -35,6 +38,21 @@ export interface ChildHandle {
 /** Where `--cpu-prof` writes profiles when profiling is on (`BENCH_PROFILE_DIR`). */
 export function profileDir(): string | undefined {
   return process.env.BENCH_PROFILE_DIR || undefined;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time of a process from /proc (Linux). Busy CPU per request is the robust cost measure on a machine shared
+ * with other jobs: it does not shrink when the process gets less CPU, the way throughput does.
+ */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export async function startChild(script: string, env: Record<string, string> = {}): Promise<ChildHandle> {
@@ -50,6 +68,7 @@ export async function startChild(script: string, env: Record<string, string> = {
     env: { ...process.env, TASKMCP_LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  if (profiles) console.log(`  [profile] ${script} is pid ${child.pid}`);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<ChildMessage>((resolve, reject) => {
     const onExit = (code: number | null) =>
@@ -92,6 +111,7 @@ export async function startChild(script: string, env: Record<string, string> = {
         arrayBuffers: reply.arrayBuffers,
       };
     },
+    cpuSeconds: () => processCpuSeconds(child.pid!),
     async stop() {
       if (child.exitCode === null && child.connected) child.send({ type: 'stop' });
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -25,18 +25,37 @@ export async function redisVersion(redis: Redis): Promise<string> {
  * Bytes Redis attributes to every key of the bench database (SCAN + MEMORY USAGE with full sampling). Unlike
  * `used_memory`, this is not disturbed by other databases on the same server, which other processes use meanwhile.
  */
-export async function databaseBytes(redis: Redis): Promise<{ keys: number; bytes: number }> {
+export async function databaseBytes(redis: Redis): Promise<DatabaseBytes> {
   let cursor = '0';
   let keys = 0;
   let bytes = 0;
+  const groups: DatabaseBytes['groups'] = {};
   do {
     const [next, batch] = await redis.scan(cursor, 'COUNT', 1000);
     cursor = next;
     for (const key of batch) {
-      const usage = (await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) as number | null;
+      const usage = ((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) as number | null) ?? 0;
       keys++;
-      bytes += usage ?? 0;
+      bytes += usage;
+      const group = (groups[keyGroup(key)] ??= { keys: 0, bytes: 0 });
+      group.keys++;
+      group.bytes += usage;
     }
   } while (cursor !== '0');
-  return { keys, bytes };
+  return { keys, bytes, groups };
+}
+
+export interface DatabaseBytes {
+  keys: number;
+  bytes: number;
+  /** Per key pattern (ids replaced by `*`), to show where the bytes go. */
+  groups: Record<string, { keys: number; bytes: number }>;
+}
+
+/** `taskmcp:{bench}:task:t3x…` → `taskmcp:{bench}:task:*`; `bull:bench:17` → `bull:bench:*`. */
+function keyGroup(key: string): string {
+  return key
+    .split(':')
+    .map((part) => (/^\d+$/.test(part) || /^t[A-Za-z0-9_-]{20,}$/.test(part) ? '*' : part))
+    .join(':');
 }

@@ -7,7 +7,7 @@ import { num } from './results.js';
 
 const WIDTH = 900;
 const LABEL_WIDTH = 430;
-const ROW = 34;
+const ROW = 42;
 const TOP = 58;
 const BOTTOM = 40;
 const PLOT_LEFT = LABEL_WIDTH + 10;
@@ -58,10 +58,10 @@ export function scenarioChart(scenario: ScenarioResult): string {
     const y = TOP + i * ROW;
     const mid = y + ROW / 2;
     const arrow = row.better === 'higher' ? '▲' : '▼';
-    const label = `${arrow} ${row.label}`;
-    const clipped = label.length > 70 ? `${label.slice(0, 69)}…` : label;
+    const clip = (text: string) => (text.length > 72 ? `${text.slice(0, 71)}…` : text);
     parts.push(
-      `<text x="10" y="${mid + 4}"><title>${escapeXml(`${row.label}: ${row.oursName} vs ${row.baselineName}`)}</title>${escapeXml(clipped)}</text>`,
+      `<text x="10" y="${mid - 3}"><title>${escapeXml(row.label)}</title>${escapeXml(clip(`${arrow} ${row.label}`))}</text>`,
+      `<text x="24" y="${mid + 12}" fill="#666" font-size="11">${escapeXml(clip(`${row.oursName} vs ${row.baselineName}`))}</text>`,
       `<rect x="${Math.min(x(1), x(row.ratio.median))}" y="${y + 8}" width="${Math.max(1, Math.abs(x(row.ratio.median) - x(1)))}" height="${ROW - 16}" fill="${COLOURS[row.verdict]}" opacity="0.8"/>`,
       `<line x1="${x(row.ratio.min)}" y1="${mid}" x2="${x(row.ratio.max)}" y2="${mid}" stroke="#222" stroke-width="1.5"/>`,
       `<line x1="${x(row.ratio.min)}" y1="${mid - 5}" x2="${x(row.ratio.min)}" y2="${mid + 5}" stroke="#222"/>`,

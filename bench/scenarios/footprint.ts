@@ -13,7 +13,13 @@ import { BENCH_NAME, countBullCompletions, PAYLOAD, RESULT } from '../lib/engine
 import { echo, throughput } from '../lib/http-bench.js';
 import { boundedParallel } from '../lib/load.js';
 import { McpHttpClient } from '../lib/mcp-http.js';
-import { BENCH_REDIS_URL, connectRedis, databaseBytes, flushBenchDb } from '../lib/redis.js';
+import {
+  BENCH_REDIS_URL,
+  connectRedis,
+  type DatabaseBytes,
+  databaseBytes,
+  flushBenchDb,
+} from '../lib/redis.js';
 import { compare, printComparison, type ScenarioResult } from '../lib/results.js';
 import { type BenchSettings, inAlternatingOrder, type Scenario } from '../lib/scenario.js';
 import { median } from '../lib/stats.js';
@@ -38,13 +44,26 @@ async function createCompletedTasks(url: URL, total: number): Promise<void> {
   }
 }
 
+/** Where the bytes went in the last repetition of each side (per key pattern, bytes per task). */
+const breakdown: Record<string, Record<string, number>> = {};
+
+function recordBreakdown(side: string, measured: DatabaseBytes, total: number): void {
+  breakdown[side] = Object.fromEntries(
+    Object.entries(measured.groups)
+      .sort((a, b) => b[1].bytes - a[1].bytes)
+      .map(([group, { bytes }]) => [group, Math.round(bytes / total)]),
+  );
+}
+
 async function redisBytesOurs(total: number): Promise<number> {
   const admin = connectRedis();
   await flushBenchDb(admin);
   const server = await startChild('servers/ours.ts', { BENCH_ENGINE: BENCH_REDIS_URL });
   await createCompletedTasks(server.url!, total);
   await server.stop();
-  const { bytes } = await databaseBytes(admin);
+  const measured = await databaseBytes(admin);
+  recordBreakdown('taskmcp', measured, total);
+  const { bytes } = measured;
   await flushBenchDb(admin);
   await admin.quit();
   return bytes / total;
@@ -60,7 +79,9 @@ async function redisBytesBullMQ(total: number): Promise<number> {
   await done;
   await worker.close();
   await queue.close();
-  const { bytes } = await databaseBytes(admin);
+  const measured = await databaseBytes(admin);
+  recordBreakdown('bullmq', measured, total);
+  const { bytes } = measured;
   await flushBenchDb(admin);
   await admin.quit();
   return bytes / total;
@@ -151,6 +172,7 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
     details: {
       redisTasks,
       retainedTasks: retained,
+      redisBytesPerTaskByKeyPattern: breakdown,
       medianRssBytesPerTask: perTask('rss'),
       medianHeapBytesPerTask: perTask('heapUsed'),
       rssRuns: rss,

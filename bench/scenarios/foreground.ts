@@ -3,7 +3,7 @@
  * `McpServer` (createMcpHandler), and on FastMCP (punkpeye), each in its own process, driven by the same client:
  * sequential latency from one client, and throughput from concurrent clients, on each protocol era a peer serves.
  */
-import { startChild } from '../lib/child.js';
+import { type ChildHandle, startChild } from '../lib/child.js';
 import { echo, latency, type Target, throughput } from '../lib/http-bench.js';
 import type { Era } from '../lib/mcp-http.js';
 import {
@@ -19,10 +19,12 @@ import type { LatencyPercentiles } from '../lib/stats.js';
 interface Subject {
   name: string;
   target: Target;
+  server: ChildHandle;
 }
 
 interface Measured {
   rate: number[];
+  cpuMsPerCall: number[];
   latency: LatencyPercentiles[];
 }
 
@@ -35,22 +37,22 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
     startChild('servers/sdk-v2.ts'),
     startChild('servers/fastmcp.ts'),
   ]);
-  const at = (url: URL | undefined, era: Era): Target => ({ url: url!, era });
+  const at = (server: ChildHandle, era: Era): Target => ({ url: server.url!, era });
   const pairs: Array<{ era: Era; ours: Subject; baseline: Subject }> = [
     {
       era: 'modern',
-      ours: { name: 'taskmcp', target: at(ours.url, 'modern') },
-      baseline: { name: 'raw SDK v2 McpServer', target: at(sdk.url, 'modern') },
+      ours: { name: 'taskmcp', target: at(ours, 'modern'), server: ours },
+      baseline: { name: 'raw SDK v2 McpServer', target: at(sdk, 'modern'), server: sdk },
     },
     {
       era: 'legacy',
-      ours: { name: 'taskmcp', target: at(ours.url, 'legacy') },
-      baseline: { name: 'raw SDK v2 McpServer', target: at(sdk.url, 'legacy') },
+      ours: { name: 'taskmcp', target: at(ours, 'legacy'), server: ours },
+      baseline: { name: 'raw SDK v2 McpServer', target: at(sdk, 'legacy'), server: sdk },
     },
     {
       era: 'legacy',
-      ours: { name: 'taskmcp', target: at(ours.url, 'legacy') },
-      baseline: { name: 'FastMCP (punkpeye)', target: at(fastmcp.url, 'legacy') },
+      ours: { name: 'taskmcp', target: at(ours, 'legacy'), server: ours },
+      baseline: { name: 'FastMCP (punkpeye)', target: at(fastmcp, 'legacy'), server: fastmcp },
     },
   ];
   // Every distinct subject is measured once per repetition; pairs share ours' measurement of their era.
@@ -60,7 +62,7 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
     subjects.set(`${pair.baseline.name}|${pair.era}`, pair.baseline);
   }
   const measured = new Map<string, Measured>(
-    [...subjects.keys()].map((key) => [key, { rate: [], latency: [] }]),
+    [...subjects.keys()].map((key) => [key, { rate: [], cpuMsPerCall: [], latency: [] }]),
   );
   for (const subject of subjects.values())
     await throughput(subject.target, { clients, durationMs: 500 }, echo);
@@ -73,7 +75,9 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
       const subject = subjects.get(key)!;
       const m = measured.get(key)!;
       m.latency.push(await latency(subject.target, { count: latencyCount, warmup: 100 }, echo));
-      m.rate.push((await throughput(subject.target, { clients, durationMs }, echo)).rate);
+      const load = await throughput(subject.target, { clients, durationMs, server: subject.server }, echo);
+      m.rate.push(load.rate);
+      m.cpuMsPerCall.push(load.serverCpuMsPerOp);
     }
   }
   await Promise.all([ours.stop(), sdk.stop(), fastmcp.stop()]);
@@ -93,6 +97,16 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
         baselineName: pair.baseline.name,
         ours: o.rate,
         baseline: b.rate,
+      }),
+      compare({
+        id: `${id}-cpu`,
+        label: `Server CPU per sync tools/call, ${era}, ${clients} clients`,
+        unit: 'ms',
+        better: 'lower',
+        baselineName: pair.baseline.name,
+        ours: o.cpuMsPerCall,
+        baseline: b.cpuMsPerCall,
+        note: 'User + system CPU of the server process over the throughput window, per call: robust to CPU contention from other jobs.',
       }),
       ...(['p50', 'p95', 'p99'] as const).map((p) =>
         compare({
@@ -123,7 +137,7 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
     id: 'foreground',
     title: 'Foreground overhead: sync tools/call vs raw SDK v2 and FastMCP',
     method:
-      `Same echo tool on each server, each in its own process. Latency: ${latencyCount} sequential calls from one ` +
+      `Same tools on each server (echo is called; noop_task is registered everywhere so per-request servers register the same tool count), each in its own process. Latency: ${latencyCount} sequential calls from one ` +
       `client (after 100 warm-up calls). Throughput: ${clients} clients calling back to back for ${durationMs / 1000} s. ` +
       "taskmcp and the raw SDK v2 server are stateless per request (2025-11-25 via the SDK's stateless fallback); " +
       'FastMCP runs its default sessionful Streamable HTTP.',

@@ -5,7 +5,7 @@
  * the number is the servers' cost per task, not a poll interval.
  */
 import { startChild } from '../lib/child.js';
-import { type Target, throughput } from '../lib/http-bench.js';
+import { echo, type Target, throughput } from '../lib/http-bench.js';
 import type { McpHttpClient } from '../lib/mcp-http.js';
 import { type Comparison, compare, printComparison, type ScenarioResult } from '../lib/results.js';
 import { type BenchSettings, inAlternatingOrder, type Scenario } from '../lib/scenario.js';
@@ -32,6 +32,7 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
   await throughput(sdkTarget, { clients: 16, durationMs: 500 }, sdkTrip);
 
   const comparisons: Comparison[] = [];
+  const rates16 = { ours: [] as number[], sdk: [] as number[] };
   for (const clients of clientCounts) {
     const rates = { ours: [] as number[], sdk: [] as number[] };
     for (let rep = 0; rep < settings.reps; rep++) {
@@ -42,6 +43,7 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
         async () => void rates.sdk.push((await throughput(sdkTarget, { clients, durationMs }, sdkTrip)).rate),
       );
     }
+    if (clients === 16) Object.assign(rates16, rates);
     const row = compare({
       id: `round-trip-${clients}`,
       label: `Task round trips (call → poll → result), ${clients} client${clients === 1 ? '' : 's'}`,
@@ -55,6 +57,42 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
     printComparison(row);
     comparisons.push(row);
   }
+  // Reference: the same servers' sync echo rate, to separate the serving stack (SDK v2 per-request servers on
+  // web-standard Request/Response vs SDK v1 sessions on node:http) from the task machinery itself.
+  const echoRates = { ours: [] as number[], sdk: [] as number[] };
+  const oursEcho: Target = { url: ours.url!, era: 'modern' };
+  for (let rep = 0; rep < settings.reps; rep++) {
+    await inAlternatingOrder(
+      rep,
+      async () =>
+        void echoRates.ours.push((await throughput(oursEcho, { clients: 16, durationMs }, echo)).rate),
+      async () =>
+        void echoRates.sdk.push((await throughput(sdkTarget, { clients: 16, durationMs }, echo)).rate),
+    );
+  }
+  const reference = compare({
+    id: 'round-trip-echo-reference',
+    label: 'Reference: sync tools/call (echo) on the same two servers, 16 clients',
+    unit: 'calls/s',
+    better: 'higher',
+    oursName: 'taskmcp (2026-07-28)',
+    baselineName: 'SDK v1 (2025-11-25, sessions)',
+    ours: echoRates.ours,
+    baseline: echoRates.sdk,
+  });
+  const normalised = compare({
+    id: 'round-trip-normalised',
+    label: 'Task round trips per sync call, each on its own server, 16 clients',
+    unit: 'round trips per echo call',
+    better: 'higher',
+    oursName: 'taskmcp (memory engine)',
+    baselineName: 'SDK v1 experimental tasks',
+    ours: rates16.ours.map((rate, i) => rate / echoRates.ours[i]!),
+    baseline: rates16.sdk.map((rate, i) => rate / echoRates.sdk[i]!),
+    note: "Round-trip rate divided by the same server's echo rate (same repetition index): the cost of the task machinery with the serving stack factored out.",
+  });
+  for (const row of [reference, normalised]) printComparison(row);
+  comparisons.push(reference, normalised);
   await Promise.all([ours.stop(), sdk.stop()]);
   return {
     id: 'round-trip',

@@ -19,6 +19,13 @@ server.addTool({
   parameters: z.object({ text: z.string() }),
   execute: async ({ text }) => ({ content: [{ type: 'text', text }] }),
 });
+// Same tool list as the other servers (a plain tool here: FastMCP has no tasks).
+server.addTool({
+  name: 'noop_task',
+  description: 'Echo the text back, as a task.',
+  parameters: z.object({ text: z.string() }),
+  execute: async ({ text }) => ({ content: [{ type: 'text', text }] }),
+});
 
 const port = await freePort();
 await server.start({

@@ -1,5 +1,5 @@
 /**
- * Baseline: a raw SDK v2 `McpServer` with the same `echo` tool, served the way the SDK recommends
+ * Baseline: a raw SDK v2 `McpServer` with the same tools (`echo`, and `noop_task` as a plain tool), served the way the SDK recommends
  * (`createMcpHandler`, one instance per request, both eras; legacy requests take the stateless fallback)
  * on plain node:http, with no framework in between.
  */
@@ -20,6 +20,13 @@ function build(): McpServer {
     async ({ text }) => ({
       content: [{ type: 'text', text }],
     }),
+  );
+  // Same tool list as the taskmcp server (whose second tool runs as a task there): a per-request McpServer
+  // registers every tool on every request, so the tool count is part of the per-request cost.
+  server.registerTool(
+    'noop_task',
+    { description: 'Echo the text back, as a task.', inputSchema: Text },
+    async ({ text }) => ({ content: [{ type: 'text', text }] }),
   );
   return server;
 }
