@@ -37,7 +37,9 @@ export async function databaseBytes(redis: Redis): Promise<DatabaseBytes> {
       const usage = ((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) as number | null) ?? 0;
       keys++;
       bytes += usage;
-      const group = (groups[keyGroup(key)] ??= { keys: 0, bytes: 0 });
+      const name = keyGroup(key);
+      const group = groups[name] ?? { keys: 0, bytes: 0 };
+      groups[name] = group;
       group.keys++;
       group.bytes += usage;
     }
