@@ -17,7 +17,7 @@ async function measureEngine(
   engine: 'memory' | 'redis',
   settings: BenchSettings,
   options: { clients: number; durationMs: number },
-): Promise<Comparison> {
+): Promise<Comparison[]> {
   const admin = connectRedis();
   if (engine === 'redis') await flushBenchDb(admin);
   const server = await startChild('servers/ours.ts', {
@@ -35,38 +35,55 @@ async function measureEngine(
   };
   await throughput(target, { clients: options.clients, durationMs: 500 }, poll);
   await throughput(target, { clients: options.clients, durationMs: 500 }, echo);
-  const polls: number[] = [];
-  const calls: number[] = [];
+  const polls = { rate: [] as number[], cpu: [] as number[] };
+  const calls = { rate: [] as number[], cpu: [] as number[] };
+  const measure = async (into: typeof polls, operation: typeof poll) => {
+    const load = await throughput(target, { ...options, server }, operation);
+    into.rate.push(load.rate);
+    into.cpu.push(load.serverCpuMsPerOp);
+  };
   for (let rep = 0; rep < settings.reps; rep++) {
     await inAlternatingOrder(
       rep,
-      async () => void polls.push((await throughput(target, options, poll)).rate),
-      async () => void calls.push((await throughput(target, options, echo)).rate),
+      () => measure(polls, poll),
+      () => measure(calls, echo),
     );
   }
   await server.stop();
   if (engine === 'redis') await flushBenchDb(admin);
   await admin.quit();
-  const row = compare({
-    id: `poll-${engine}`,
-    label: `tasks/get vs sync tools/call throughput, ${engine} engine, ${options.clients} clients`,
-    unit: 'requests/s',
-    better: 'higher',
-    oursName: 'tasks/get',
-    baselineName: 'sync tools/call (echo)',
-    ours: polls,
-    baseline: calls,
-    note: 'Both on the same taskmcp server; a ratio above 1 means a poll costs less than the cheapest tool call.',
-  });
-  printComparison(row);
-  return row;
+  const rows = [
+    compare({
+      id: `poll-${engine}`,
+      label: `tasks/get vs sync tools/call throughput, ${engine} engine, ${options.clients} clients`,
+      unit: 'requests/s',
+      better: 'higher',
+      oursName: 'tasks/get',
+      baselineName: 'sync tools/call (echo)',
+      ours: polls.rate,
+      baseline: calls.rate,
+      note: 'Both on the same taskmcp server; a ratio above 1 means a poll costs less than the cheapest tool call.',
+    }),
+    compare({
+      id: `poll-${engine}-cpu`,
+      label: `Server CPU per tasks/get vs per sync tools/call, ${engine} engine`,
+      unit: 'ms',
+      better: 'lower',
+      oursName: 'tasks/get',
+      baselineName: 'sync tools/call (echo)',
+      ours: polls.cpu,
+      baseline: calls.cpu,
+    }),
+  ];
+  for (const row of rows) printComparison(row);
+  return rows;
 }
 
 async function run(settings: BenchSettings): Promise<ScenarioResult> {
   const options = { clients: 16, durationMs: settings.quick ? 500 : 5_000 };
   const comparisons = [
-    await measureEngine('memory', settings, options),
-    await measureEngine('redis', settings, options),
+    ...(await measureEngine('memory', settings, options)),
+    ...(await measureEngine('redis', settings, options)),
   ];
   return {
     id: 'poll-cost',

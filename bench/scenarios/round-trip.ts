@@ -35,27 +35,47 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
   const rates16 = { ours: [] as number[], sdk: [] as number[] };
   for (const clients of clientCounts) {
     const rates = { ours: [] as number[], sdk: [] as number[] };
+    const cpu = { ours: [] as number[], sdk: [] as number[] };
+    const measure = async (side: 'ours' | 'sdk') => {
+      const load =
+        side === 'ours'
+          ? await throughput(oursTarget, { clients, durationMs, server: ours }, oursTrip)
+          : await throughput(sdkTarget, { clients, durationMs, server: sdk }, sdkTrip);
+      rates[side].push(load.rate);
+      cpu[side].push(load.serverCpuMsPerOp);
+    };
     for (let rep = 0; rep < settings.reps; rep++) {
       await inAlternatingOrder(
         rep,
-        async () =>
-          void rates.ours.push((await throughput(oursTarget, { clients, durationMs }, oursTrip)).rate),
-        async () => void rates.sdk.push((await throughput(sdkTarget, { clients, durationMs }, sdkTrip)).rate),
+        () => measure('ours'),
+        () => measure('sdk'),
       );
     }
     if (clients === 16) Object.assign(rates16, rates);
-    const row = compare({
-      id: `round-trip-${clients}`,
-      label: `Task round trips (call → poll → result), ${clients} client${clients === 1 ? '' : 's'}`,
-      unit: 'tasks/s',
-      better: 'higher',
-      oursName: 'taskmcp (memory engine)',
-      baselineName: 'SDK v1 experimental tasks',
-      ours: rates.ours,
-      baseline: rates.sdk,
-    });
-    printComparison(row);
-    comparisons.push(row);
+    const rows = [
+      compare({
+        id: `round-trip-${clients}`,
+        label: `Task round trips (call → poll → result), ${clients} client${clients === 1 ? '' : 's'}`,
+        unit: 'tasks/s',
+        better: 'higher',
+        oursName: 'taskmcp (memory engine)',
+        baselineName: 'SDK v1 experimental tasks',
+        ours: rates.ours,
+        baseline: rates.sdk,
+      }),
+      compare({
+        id: `round-trip-${clients}-cpu`,
+        label: `Server CPU per task round trip, ${clients} client${clients === 1 ? '' : 's'}`,
+        unit: 'ms',
+        better: 'lower',
+        oursName: 'taskmcp (memory engine)',
+        baselineName: 'SDK v1 experimental tasks',
+        ours: cpu.ours,
+        baseline: cpu.sdk,
+      }),
+    ];
+    for (const row of rows) printComparison(row);
+    comparisons.push(...rows);
   }
   // Reference: the same servers' sync echo rate, to separate the serving stack (SDK v2 per-request servers on
   // web-standard Request/Response vs SDK v1 sessions on node:http) from the task machinery itself.
