@@ -25,6 +25,7 @@ const HEADLINES = [
   'fastmcp-legacy-throughput',
   'fastmcp-legacy-p50',
   'round-trip-16',
+  'round-trip-legacy-16',
   'round-trip-normalised',
   'redis-bytes-per-task',
   'rss-retained',
