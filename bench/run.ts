@@ -2,7 +2,8 @@
  * The benchmark runner: `npm run bench` (full) or `npm run bench -- --quick` (small counts, < 2 minutes).
  * Options: `--only=engine-drain,foreground` runs a subset; `--reps=N` (>= 3); `--profile` writes a `--cpu-prof`
  * profile of every server and worker process to bench/profiles/ (see bench/hot-paths.ts).
- * Results go to bench/results/ (latest.json, results.md, one SVG per scenario) and bench/README-snippet.md.
+ * Results go to bench/results/ (latest.json, results.md, one SVG per scenario) and bench/README-snippet.md;
+ * runs with `--only` write to bench/results/partial/ instead, so they never replace a complete set.
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -54,11 +55,12 @@ for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
   console.log(`  (${((Date.now() - begun) / 1000).toFixed(1)} s)`);
 }
 finishMachine(machine);
-const results = fileURLToPath(new URL('results/', import.meta.url));
+// A subset (--only) must not replace the committed full results: it goes to results/partial/ (git-ignored).
+const results = fileURLToPath(new URL(only ? 'results/partial/' : 'results/', import.meta.url));
 writeReport(
   { mode: quick ? 'quick' : 'full', reps, machine, scenarios },
   results,
-  fileURLToPath(new URL('README-snippet.md', import.meta.url)),
+  only ? `${results}README-snippet.md` : fileURLToPath(new URL('README-snippet.md', import.meta.url)),
 );
 console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s; results in ${results}`);
 // Keep-alive sockets and Redis connections of the load generator must not hold the process open.
