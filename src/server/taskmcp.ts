@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   createMcpHandler,
   hostHeaderValidationResponse,
@@ -103,7 +104,7 @@ export class TaskMCP {
   private readonly defaults: TaskDefaults;
   private readonly log: ServerLogger;
   private readonly snapshots: SnapshotCodec;
-  private readonly shutdown = new AbortController();
+  private readonly shutdown = shutdownController();
   private starting?: Promise<ServerInternals>;
   private engineInstance?: TaskEngine;
   private httpHandler?: McpHttpHandler;
@@ -302,4 +303,11 @@ export class TaskMCP {
     })();
     return this.starting;
   }
+}
+
+/** Every foreground call listens for shutdown while it runs, so the listener count is the number of calls in flight. */
+function shutdownController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
