@@ -27,7 +27,13 @@ export class BullMQTaskQueue implements TaskQueue {
     private readonly connection: Redis,
     private readonly options: BullMQTaskQueueOptions,
   ) {
-    this.queue = new Queue(QUEUE_NAME, { connection, prefix: options.prefix });
+    // BullMQ keeps an events stream (10,000 entries by default) for QueueEvents listeners; task state lives in our own
+    // records and events, so nothing reads it: keep it short instead of paying for it per task.
+    this.queue = new Queue(QUEUE_NAME, {
+      connection,
+      prefix: options.prefix,
+      streams: { events: { maxLen: 100 } },
+    });
   }
 
   async enqueue(job: QueuedLeg, options: { delayMs?: number; redelivery?: boolean } = {}): Promise<void> {
