@@ -37,26 +37,31 @@ export type DependencyValue<F> = F extends (ctx: TaskMCPContext) => infer R
       : Awaited<R>
   : never;
 
-/** Names a dependency may not take: they would hide members of the context it is merged into. */
-const CONTEXT_MEMBERS = new Set([
-  'requestId',
-  'toolName',
-  'taskId',
-  'attempt',
-  'signal',
-  'inputResponses',
-  'requestState',
-  'authInfo',
-  'clientCapabilities',
-  'sessionId',
-  'traceparent',
-  'reportProgress',
-  'log',
-  'debug',
-  'info',
-  'warn',
-  'error',
-]);
+/**
+ * Names a dependency may not take: they would hide members of the context it is merged into. A record over
+ * `keyof TaskMCPContext`, so a member added to the context without being listed here fails to compile.
+ */
+const CONTEXT_MEMBERS = new Set(
+  Object.keys({
+    requestId: true,
+    toolName: true,
+    taskId: true,
+    attempt: true,
+    signal: true,
+    inputResponses: true,
+    requestState: true,
+    authInfo: true,
+    clientCapabilities: true,
+    sessionId: true,
+    traceparent: true,
+    reportProgress: true,
+    log: true,
+    debug: true,
+    info: true,
+    warn: true,
+    error: true,
+  } satisfies Record<keyof TaskMCPContext, true>),
+);
 
 /** Check a tool's `depends` at registration, so mistakes surface at startup rather than on the first call. */
 export function checkDependencies(toolName: string, depends: unknown): void {
