@@ -1,4 +1,6 @@
 /** The child side of bench/lib/child.ts: announce readiness, answer `memory` and custom requests, stop on `stop`. */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 type Handler = (message: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
 
@@ -45,4 +47,24 @@ export function announce(info: { url?: string }, close: () => Promise<void>): vo
   // The parent going away (crash, Ctrl-C) must not leave servers behind.
   process.on('disconnect', () => process.exit(0));
   process.send({ type: 'ready', ...info });
+}
+
+/** Serve `handle` on a free loopback port at `/mcp`, announce the URL, and on `stop` close it and run `close`. */
+export async function serveAndAnnounce(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  close: () => Promise<void> | void,
+): Promise<void> {
+  const http = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  announce({ url: `http://127.0.0.1:${port}/mcp` }, async () => {
+    http.closeAllConnections();
+    http.close();
+    await close();
+  });
 }

@@ -5,14 +5,13 @@
  * (one transport and McpServer per session), the SDK's documented wiring.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { InMemoryTaskMessageQueue, InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { type CallToolResult, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { announce } from './ipc.js';
+import { serveAndAnnounce } from './ipc.js';
 
 const taskStore = new InMemoryTaskStore();
 const sessions = new Map<string, StreamableHTTPServerTransport>();
@@ -62,8 +61,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
 }
 
-const http = createServer((req, res) => {
-  void (async () => {
+await serveAndAnnounce(
+  async (req, res) => {
     const body = req.method === 'POST' ? await readJson(req) : undefined;
     const sessionId = req.headers['mcp-session-id'] as string | undefined;
     let transport = sessionId ? sessions.get(sessionId) : undefined;
@@ -83,15 +82,6 @@ const http = createServer((req, res) => {
       transport = fresh;
     }
     await transport.handleRequest(req, res, body);
-  })().catch(() => {
-    if (!res.headersSent) res.writeHead(500);
-    res.end();
-  });
-});
-await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-const { port } = http.address() as AddressInfo;
-announce({ url: `http://127.0.0.1:${port}/mcp` }, async () => {
-  http.closeAllConnections();
-  http.close();
-  taskStore.cleanup();
-});
+  },
+  () => taskStore.cleanup(),
+);

@@ -3,12 +3,10 @@
  * (`createMcpHandler`, one instance per request, both eras; legacy requests take the stateless fallback)
  * on plain node:http, with no framework in between.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { announce } from './ipc.js';
+import { serveAndAnnounce } from './ipc.js';
 
 const Text = z.object({ text: z.string() });
 
@@ -32,17 +30,4 @@ function build(): McpServer {
 }
 
 const handler = createMcpHandler(() => build());
-const handle = toNodeHandler(handler);
-const http = createServer((req, res) => {
-  handle(req, res).catch(() => {
-    if (!res.headersSent) res.writeHead(500);
-    res.end();
-  });
-});
-await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-const { port } = http.address() as AddressInfo;
-announce({ url: `http://127.0.0.1:${port}/mcp` }, async () => {
-  http.closeAllConnections();
-  http.close();
-  await handler.close();
-});
+await serveAndAnnounce(toNodeHandler(handler), () => handler.close());
