@@ -103,3 +103,6 @@ export async function untilStatus(
     return result && statuses.includes(result.status as string) ? result : undefined;
   }, timeoutMs);
 }
+
+/** The text of a result's first content block. */
+export const text = (result: { content?: unknown }) => (result.content as Array<{ text: string }>)[0]?.text;

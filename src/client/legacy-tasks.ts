@@ -14,13 +14,13 @@
 import type { CallToolResult, Client as SdkClient } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 import { TaskHandle, type TaskOperations, type WaitOptions } from './task-handle.js';
-import { TaskCancelledError, TaskFailedError, type TaskInfo } from './types.js';
+import { TaskCancelledError, TaskFailedError, type TaskInfo, TaskStatusSchema } from './types.js';
 
 export const LEGACY_PROTOCOL_VERSION = '2025-11-25';
 
 const LegacyTaskSchema = z.looseObject({
   taskId: z.string(),
-  status: z.enum(['working', 'input_required', 'completed', 'failed', 'cancelled']),
+  status: TaskStatusSchema,
   statusMessage: z.string().optional(),
   createdAt: z.string(),
   lastUpdatedAt: z.string(),

@@ -1,7 +1,8 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 
-export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
+export const TaskStatusSchema = z.enum(['working', 'input_required', 'completed', 'failed', 'cancelled']);
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
 /** A task as the server describes it (`tasks/get`): the status plus the result, error or input requests. */
 export interface TaskInfo {
@@ -19,7 +20,7 @@ export interface TaskInfo {
 
 export const TaskInfoSchema = z.looseObject({
   taskId: z.string(),
-  status: z.enum(['working', 'input_required', 'completed', 'failed', 'cancelled']),
+  status: TaskStatusSchema,
   statusMessage: z.string().optional(),
   createdAt: z.string(),
   lastUpdatedAt: z.string(),

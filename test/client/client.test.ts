@@ -7,9 +7,7 @@ import { CallTimeoutError, Client, TaskHandle, type TaskInfo, taskModeOf } from 
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { engineCases } from '../engines.js';
 import { answerAdaAndYes, createTestServer } from '../fixtures/test-server.js';
-import { eventually } from '../helpers.js';
-
-const text = (result: { content?: unknown }) => (result.content as Array<{ text: string }>)[0]?.text;
+import { eventually, text } from '../helpers.js';
 
 describe.each(engineCases)('taskmcp/client in process ($name engine)', ({ engine }) => {
   let server: TaskMCP;

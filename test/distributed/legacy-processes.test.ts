@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type NodeProcess, startNode, stopAll } from '../distributed.js';
+import { text } from '../helpers.js';
 import {
   CallToolResultSchema,
   CreateTaskResultSchema,
@@ -13,7 +14,6 @@ import {
 import { requireRedis, uniqueName } from '../redis.js';
 
 const enabled = await requireRedis();
-const text = (result: { content?: unknown }) => (result.content as Array<{ text: string }>)[0]?.text;
 
 describe.runIf(enabled)('2025-11-25 tasks with the Redis engine across processes (SDK v1 client)', () => {
   const nodes: NodeProcess[] = [];

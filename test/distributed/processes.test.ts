@@ -2,11 +2,10 @@ import { Client } from 'taskmcp/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type NodeProcess, observed, startNode, stopAll } from '../distributed.js';
 import { answerAdaAndYes } from '../fixtures/test-server.js';
-import { eventually, rpc, untilStatus } from '../helpers.js';
+import { eventually, rpc, text, untilStatus } from '../helpers.js';
 import { requireRedis, uniqueName } from '../redis.js';
 
 const enabled = await requireRedis();
-const text = (result: { content?: unknown }) => (result.content as Array<{ text: string }>)[0]?.text;
 
 describe.runIf(enabled)('Redis engine across processes', () => {
   const nodes: NodeProcess[] = [];

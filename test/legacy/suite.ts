@@ -5,7 +5,7 @@
  */
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers.js';
+import { eventually, text } from '../helpers.js';
 import {
   CallToolResultSchema,
   CreateTaskResultSchema,
@@ -24,8 +24,6 @@ export interface LegacySetup {
   connect(principal: 'alice' | 'bob'): Promise<V1Connection>;
   close(): Promise<void>;
 }
-
-const text = (result: { content?: unknown }) => (result.content as Array<{ text: string }>)[0]?.text;
 
 export function describeLegacyTasks(
   title: string,

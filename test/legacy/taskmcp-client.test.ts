@@ -4,9 +4,7 @@ import { type Client, TaskCancelledError, type TaskInfo } from 'taskmcp/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineCases } from '../engines.js';
 import { answerAdaAndYes, createTestServer } from '../fixtures/test-server.js';
-import { connectHttp, serveOverHttp } from '../helpers.js';
-
-const text = (result: { content?: unknown }) => (result.content as Array<{ text: string }>)[0]?.text;
+import { connectHttp, serveOverHttp, text } from '../helpers.js';
 
 describe.each(engineCases)('taskmcp client on 2025-11-25 ($name engine)', ({ engine }) => {
   let server: TaskMCP;

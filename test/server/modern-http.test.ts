@@ -3,9 +3,7 @@ import { type Client, TaskFailedError } from 'taskmcp/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineCases } from '../engines.js';
 import { answerAdaAndYes, createTestServer, observations } from '../fixtures/test-server.js';
-import { connectHttp, eventually, rpc, serveOverHttp, untilStatus } from '../helpers.js';
-
-const text = (result: { content?: unknown }) => (result.content as Array<{ text: string }>)[0]?.text;
+import { connectHttp, eventually, rpc, serveOverHttp, text, untilStatus } from '../helpers.js';
 
 describe.each(engineCases)('2026-07-28 tasks over Streamable HTTP ($name engine)', ({ name, engine }) => {
   /** Observation labels are per engine: the fixture's observations outlive one describe block. */

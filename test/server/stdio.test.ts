@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from 'taskmcp/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerAdaAndYes } from '../fixtures/test-server.js';
+import { text } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const target = {
@@ -10,7 +11,6 @@ const target = {
   cwd: root,
   stderr: 'ignore' as const,
 };
-const text = (result: { content?: unknown }) => (result.content as Array<{ text: string }>)[0]?.text;
 
 describe('over stdio (a real subprocess)', () => {
   describe('2026-07-28', () => {
