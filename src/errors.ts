@@ -13,6 +13,10 @@ export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 export const TaskErrorCode = {
   /** The tool's `timeoutMs` elapsed (the same code the SDK uses for request timeouts). */
   Timeout: -32001,
+  /** A bound on the tasks kept at once (per principal or in all) was reached; nothing was created. */
+  TooManyTasks: -32010,
+  /** The task engine's store cannot be reached right now; the request did nothing and may be retried. */
+  EngineUnavailable: -32011,
 } as const;
 
 /**
@@ -53,4 +57,16 @@ export function toJsonRpcError(error: ProtocolError): JsonRpcErrorObject {
   return error.data === undefined
     ? { code: error.code, message: error.message }
     : { code: error.code, message: error.message, data: error.data };
+}
+
+/** A client-sent string as quoted in an error message: cut to `max` characters, so a huge value is not echoed whole. */
+export function abbreviate(text: string, max = 64): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** What kind of JSON value `value` is, as an error message says it ("null", "an array", "a string"). */
+export function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

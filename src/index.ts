@@ -60,8 +60,20 @@ export { MemoryTaskEventBus } from './tasks/memory/bus.js';
 export { MemoryTaskEngine, type MemoryTaskEngineOptions } from './tasks/memory/engine.js';
 export { MemoryTaskQueue } from './tasks/memory/queue.js';
 export { MemoryTaskStore } from './tasks/memory/store.js';
+export type { ReconcileReport } from './tasks/reconciler.js';
 export { TASKS_URL_ENV } from './tasks/resolve.js';
-export type { QueuedLeg, TaskEvent, TaskEventBus, TaskQueue, TaskStore } from './tasks/seams.js';
+export {
+  type LegDelivery,
+  type QueuedLeg,
+  type TaskEvent,
+  type TaskEventBus,
+  TaskLimitError,
+  type TaskLimits,
+  type TaskQueue,
+  type TaskStore,
+} from './tasks/seams.js';
+export { retentionFromCreation } from './tasks/transitions.js';
+export { DURABILITY_DEFAULTS, type DurabilityOptions, type EngineLog } from './tasks/tuning.js';
 export type {
   CreateTaskSpec,
   InputRequestEntry,

@@ -30,7 +30,7 @@ interface DrainRun {
 }
 
 function ourEngine(concurrency = 10): RedisTaskEngine {
-  return new RedisTaskEngine({ url: BENCH_REDIS_URL, name: BENCH_NAME, concurrency, sweepIntervalMs: 0 });
+  return new RedisTaskEngine({ url: BENCH_REDIS_URL, name: BENCH_NAME, concurrency });
 }
 
 async function drainOurs(total: number, concurrency: number): Promise<DrainRun> {

@@ -43,7 +43,7 @@ async function go(
 }
 
 async function drainOurs(total: number, children: ChildHandle[]): Promise<number> {
-  const producer = new RedisTaskEngine({ url: BENCH_REDIS_URL, name: BENCH_NAME, sweepIntervalMs: 0 });
+  const producer = new RedisTaskEngine({ url: BENCH_REDIS_URL, name: BENCH_NAME });
   await producer.start({ worker: false });
   await boundedParallel(total, 50, async () => void (await producer.create(taskSpec())));
   await producer.close();

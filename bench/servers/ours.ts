@@ -13,7 +13,7 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const engine: TaskEngine | string =
   engineSetting === 'memory'
     ? 'memory://'
-    : new RedisTaskEngine({ url: engineSetting, name: 'bench', concurrency, sweepIntervalMs: 0 });
+    : new RedisTaskEngine({ url: engineSetting, name: 'bench', concurrency });
 
 const server = new TaskMCP({
   name: 'bench',

@@ -18,7 +18,6 @@ onRequest('go', async (message) => {
       url: BENCH_REDIS_URL,
       name: BENCH_NAME,
       concurrency,
-      sweepIntervalMs: 0,
     });
     await engine.start({ runner: noopRunner });
     halt = () => engine.close({ drainMs: 1000 });

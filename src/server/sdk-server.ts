@@ -125,8 +125,9 @@ async function callTool(
         inputResponses: ctx.mcpReq.inputResponses,
         requestState: typeof requestState === 'string' ? requestState : undefined,
       };
-      if (legacyTasks) return legacyTasks.createTask(tool, rawArgs, caller, params, ctx);
-      const record = await internals.tasks.create(tool, rawArgs, caller);
+      const taskArgs = { raw: rawArgs, parsed: args.value };
+      if (legacyTasks) return legacyTasks.createTask(tool, taskArgs, caller, params, ctx);
+      const record = await internals.tasks.create(tool, taskArgs, caller);
       return asToolCallResult(createTaskResult(record));
     }
     const outcome = await runHandler(tool, args.value, context, {

@@ -5,11 +5,13 @@ import { createContext } from '../context/context.js';
 import { type SnapshotCodec, snapshotCodec } from '../context/encryption.js';
 import { loadSnapshot, storeSnapshot } from '../context/restore.js';
 import { restoredAuthInfo, restoredHttp } from '../context/snapshot.js';
-import { taskNotFound } from '../errors.js';
+import { ProtocolError, ProtocolErrorCode, TaskErrorCode, taskNotFound } from '../errors.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { newTaskId } from '../tasks/ids.js';
 import type { TaskPage } from '../tasks/listing.js';
+import { TaskLimitError, type TaskLimits } from '../tasks/seams.js';
 import type { LegOutcome, LegRun, TaskRecord } from '../tasks/types.js';
+import { ARGUMENT_LIMITS, type ArgumentLimits, argumentProblem, keptArguments } from './arguments.js';
 import { parseArguments, runHandler } from './invoke.js';
 import type { ServerLogger } from './logger.js';
 import type { ToolDefinition, ToolRegistry } from './registry.js';
@@ -43,22 +45,30 @@ export class TaskService {
       maskErrorDetails: boolean;
       log: ServerLogger;
       snapshots?: SnapshotCodec;
-      /** Upper bound for a ttl the client requests (2025-11-25 `params.task.ttl`); none when unset. */
-      maxTtlMs?: number;
+      /** Bounds for a ttl the client requests (2025-11-25 `params.task.ttl`): requests outside are clamped. */
+      ttl?: { minMs: number; maxMs: number };
       listPageSize?: number;
+      /** Bounds on the tasks kept at once, per principal and in all. */
+      limits?: TaskLimits;
+      arguments?: ArgumentLimits;
     },
   ) {}
 
   /**
    * Create a task for a validated `tools/call`; resolves once `tasks/get` from any front end would find it.
-   * `ttlMs` is the retention the client asked for (capped at the server maximum); the tool's own ttl otherwise.
+   * `args` are the arguments as received and as the tool's schema parsed them: the task keeps the received ones
+   * less what the schema strips. `ttlMs` is the retention the client asked for (clamped to the server's bounds);
+   * the tool's own ttl otherwise.
    */
   async create(
     tool: ToolDefinition,
-    args: Record<string, unknown>,
+    args: { raw: Record<string, unknown>; parsed: unknown },
     caller: CallerInfo,
     ttlMs?: number,
   ): Promise<TaskRecord> {
+    const kept = keptArguments(args.raw, args.parsed);
+    const problem = argumentProblem(kept, this.options.arguments ?? ARGUMENT_LIMITS);
+    if (problem) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${problem} (tool '${tool.name}')`);
     const taskId = newTaskId();
     const context = storeSnapshot(
       taskId,
@@ -74,12 +84,16 @@ export class TaskService {
       },
       this.snapshots,
     );
-    return this.engine.create({
+    const ttl = this.options.ttl;
+    const spec = {
       taskId,
       toolName: tool.name,
       owner: principalOf(caller.authInfo),
-      args,
-      ttlMs: ttlMs === undefined ? tool.task.ttlMs : Math.min(ttlMs, this.options.maxTtlMs ?? ttlMs),
+      args: kept,
+      ttlMs:
+        ttlMs === undefined || !ttl
+          ? (ttlMs ?? tool.task.ttlMs)
+          : Math.min(Math.max(ttlMs, ttl.minMs), ttl.maxMs),
       pollIntervalMs: tool.task.pollIntervalMs,
       timeoutMs: tool.task.timeoutMs,
       retry: tool.task.retry,
@@ -87,19 +101,20 @@ export class TaskService {
       requestState: caller.requestState,
       progressToken: caller.progressToken,
       context,
-    });
+    };
+    return this.engineCall('creating a task', () => this.engine.create(spec, this.options.limits));
   }
 
   /** The caller's task, or the not-found error for unknown, expired and foreign ids alike. */
   async find(taskId: string, authInfo: AuthInfo | undefined): Promise<TaskRecord> {
-    const record = await this.engine.get(taskId);
+    const record = await this.engineCall('reading a task', () => this.engine.get(taskId));
     if (!record || record.owner !== principalOf(authInfo)) throw taskNotFound(taskId);
     return record;
   }
 
   async cancel(taskId: string, authInfo: AuthInfo | undefined): Promise<TaskRecord> {
     await this.find(taskId, authInfo);
-    const record = await this.engine.cancel(taskId);
+    const record = await this.engineCall('cancelling a task', () => this.engine.cancel(taskId));
     if (!record) throw taskNotFound(taskId);
     return record;
   }
@@ -110,17 +125,36 @@ export class TaskService {
     authInfo: AuthInfo | undefined,
   ): Promise<TaskRecord> {
     await this.find(taskId, authInfo);
-    const record = await this.engine.answer(taskId, responses);
+    const record = await this.engineCall('answering a task', () => this.engine.answer(taskId, responses));
     if (!record) throw taskNotFound(taskId);
     return record;
   }
 
   /** One page of the caller's own tasks; an invalid cursor is -32602. */
   list(authInfo: AuthInfo | undefined, cursor: string | undefined): Promise<TaskPage> {
-    return this.engine.list(principalOf(authInfo), {
-      cursor,
-      limit: this.options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE,
-    });
+    const page = { cursor, limit: this.options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE };
+    return this.engineCall('listing tasks', () => this.engine.list(principalOf(authInfo), page));
+  }
+
+  /**
+   * Run an engine operation for a request: protocol errors pass through, a reached limit is its own error, and any
+   * other failure (the engine's store unreachable) answers one clean error while the details go to the log.
+   */
+  private async engineCall<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof ProtocolError) throw error;
+      if (error instanceof TaskLimitError) throw new ProtocolError(TaskErrorCode.TooManyTasks, error.message);
+      this.options.log(
+        'warning',
+        `task engine (${this.engine.kind}): ${what} failed: ${(error as Error).message}`,
+      );
+      throw new ProtocolError(
+        TaskErrorCode.EngineUnavailable,
+        `The task engine is unavailable right now (${what}); try again shortly.`,
+      );
+    }
   }
 
   watch(taskId: string, listener: (record: TaskRecord) => void): Promise<() => void> {

@@ -24,6 +24,7 @@ import { checkDependencies } from '../deps/dependencies.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { resolveEngine } from '../tasks/resolve.js';
 import { acceptInputAnswer } from '../wire/legacy/index.js';
+import { ARGUMENT_LIMITS } from './arguments.js';
 import { type ServerLogger, stderrLogger } from './logger.js';
 import {
   resolveTaskOptions,
@@ -46,12 +47,25 @@ export interface TaskMCPOptions {
     engine?: TaskEngine | string;
     /** Legs this process runs at once when it executes tasks (default 10). */
     concurrency?: number;
-    /** Retention of a task and its result when the tool sets no `ttlMs` (default 15 minutes). */
+    /**
+     * How long a task and its result are kept after the task ends, when the tool sets no `ttlMs` (default 15
+     * minutes). A task is never removed while it runs; an input request waits this long for its answer.
+     */
     defaultTtlMs?: number;
     /** Suggested poll interval when the tool sets none (default 1 s). */
     defaultPollIntervalMs?: number;
     /** Upper bound for any tool's `ttlMs` and for a ttl a 2025-11-25 client requests (default 24 hours). */
     maxTtlMs?: number;
+    /** Lower bound for a ttl a 2025-11-25 client requests; smaller requests are raised to it (default 5 s). */
+    minTtlMs?: number;
+    /** Tasks one principal may have at once, running or retained (default 10,000); more answer -32010. */
+    maxTasksPerPrincipal?: number;
+    /** Tasks of this server at once, all principals together (default 100,000); more answer -32010. */
+    maxTasks?: number;
+    /** Size in bytes of the arguments a task keeps (default 1 MiB); larger ones answer -32602. */
+    maxArgumentBytes?: number;
+    /** Nesting depth of the arguments a task keeps (default 64); deeper ones answer -32602. */
+    maxArgumentDepth?: number;
     /**
      * Encrypt each task's context snapshot (access token, headers) at rest with AES-256-GCM: 32 bytes as 64 hex
      * or 44 base64 characters. Falls back to `TASKMCP_TASKS_ENCRYPTION_KEY`; without either, snapshots are stored
@@ -86,6 +100,8 @@ interface PromptConfig<Args> {
   argsSchema?: Args;
   _meta?: Record<string, unknown>;
 }
+
+const DEFAULT_MIN_TTL_MS = 5_000;
 
 const DEFAULTS: TaskDefaults = { ttlMs: 15 * 60_000, pollIntervalMs: 1_000, maxTtlMs: 24 * 60 * 60_000 };
 
@@ -278,17 +294,27 @@ export class TaskMCP {
       });
       this.engineInstance = engine;
       const maskErrorDetails = this.options.maskErrorDetails ?? false;
+      const settings = this.options.tasks;
       const tasks = new TaskService(engine, this.registry, {
         maskErrorDetails,
         log: this.log,
         snapshots: this.snapshots,
-        maxTtlMs: this.defaults.maxTtlMs,
-        listPageSize: this.options.tasks?.listPageSize,
+        ttl: { minMs: settings?.minTtlMs ?? DEFAULT_MIN_TTL_MS, maxMs: this.defaults.maxTtlMs },
+        listPageSize: settings?.listPageSize,
+        limits: {
+          perOwner: settings?.maxTasksPerPrincipal ?? 10_000,
+          total: settings?.maxTasks ?? 100_000,
+        },
+        arguments: {
+          maxBytes: settings?.maxArgumentBytes ?? ARGUMENT_LIMITS.maxBytes,
+          maxDepth: settings?.maxArgumentDepth ?? ARGUMENT_LIMITS.maxDepth,
+        },
       });
       await engine.start({
         runner: tasks.runLeg,
         worker: options.worker ?? true,
         concurrency: options.concurrency,
+        log: (level, message) => this.log(level, message),
       });
       return {
         info: { name: this.name, version: this.version, title: this.options.title },

@@ -1,18 +1,20 @@
-import { TaskErrorCode } from '../errors.js';
+import { LegExecutor, TaskAbortReason } from './legs.js';
 import type { TaskPage } from './listing.js';
-import type { QueuedLeg, TaskEvent, TaskEventBus, TaskQueue, TaskStore } from './seams.js';
-import { describeProgress, isCurrentLeg, settledRecord } from './transitions.js';
-import {
-  type CreateTaskSpec,
-  isTerminal,
-  type LegOutcome,
-  type LegRunner,
-  type TaskRecord,
-} from './types.js';
+import { type ReconcileReport, Reconciler } from './reconciler.js';
+import type { TaskEvent, TaskEventBus, TaskLimits, TaskQueue, TaskStore } from './seams.js';
+import { answeredRecord, cancelledRecord, stamped } from './transitions.js';
+import { type Durability, type DurabilityOptions, durability, type EngineLog } from './tuning.js';
+import { type CreateTaskSpec, isTerminal, type LegRunner, type TaskRecord } from './types.js';
+
+export { TaskAbortReason };
 
 /**
  * The seam between the MCP wire and wherever tasks execute. Shaped by the tasks protocol, not by a queue library:
  * create (durably), read, cancel, answer input, and watch for changes.
+ *
+ * The contract every engine keeps (and the contract suite checks): every task reaches `completed`, `failed` or
+ * `cancelled`, or is held by its queue: waiting, delayed, or running on a live worker. A task is never removed
+ * before it ends; it is kept `ttlMs` after. A leg may run more than once (after a crash), never zero times.
  */
 export interface TaskEngine {
   /** `memory` or `redis`; shown in logs and refused where it cannot work (a memory engine has no workers). */
@@ -22,11 +24,19 @@ export interface TaskEngine {
   /**
    * Start the engine. With `worker: true` (the default) this process also executes legs with `runner`;
    * a front end that only creates and reads tasks passes `worker: false`. `concurrency` overrides the engine's
-   * setting for this process (a worker started from the command line).
+   * setting for this process (a worker started from the command line). Nothing touches the network before this.
    */
-  start(options: { runner?: LegRunner; worker?: boolean; concurrency?: number }): Promise<void>;
-  /** Create a task in `working` and queue its first leg. Resolves once `get` from any process would find it. */
-  create(spec: CreateTaskSpec): Promise<TaskRecord>;
+  start(options: {
+    runner?: LegRunner;
+    worker?: boolean;
+    concurrency?: number;
+    log?: EngineLog;
+  }): Promise<void>;
+  /**
+   * Create a task in `working` and queue its first leg, atomically. Resolves once `get` from any process would
+   * find it. Throws `TaskLimitError` when `limits` are reached.
+   */
+  create(spec: CreateTaskSpec, limits?: TaskLimits): Promise<TaskRecord>;
   get(taskId: string): Promise<TaskRecord | null>;
   /** Idempotent: a terminal task is returned unchanged. The running handler's signal fires wherever it runs. */
   cancel(taskId: string): Promise<TaskRecord | null>;
@@ -42,9 +52,13 @@ export interface TaskEngine {
   list(owner: string, page: { cursor?: string; limit: number }): Promise<TaskPage>;
   /** Call `listener` with the fresh record on every change of this task. Resolves once the watch is live. */
   watch(taskId: string, listener: (record: TaskRecord) => void): Promise<() => void>;
+  /** One reconciler round now (it also runs on its own, see `durability.reconcileIntervalMs`). */
+  reconcile(): Promise<ReconcileReport>;
   /**
-   * Stop: take no new legs, give running ones `drainMs` (default 0) to finish, then abort the rest. A distributed
-   * engine hands aborted legs back to the queue so another worker runs them; nothing is marked failed.
+   * Stop in bounded time: take no new legs, give running ones `drainMs` (default 0) to finish, fire their signals,
+   * and after `durability.shutdownGraceMs` hand the legs still running back to the queue (a distributed engine's
+   * other workers run them). A leg whose handler returned is stored first and never runs again. Closes every
+   * connection the engine opened.
    */
   close(options?: { drainMs?: number }): Promise<void>;
 }
@@ -57,24 +71,16 @@ export interface ComposedTaskEngineOptions {
   queue: TaskQueue;
   /** Legs this process runs at once. */
   concurrency?: number;
-}
-
-/** Why a running leg was aborted; carried as the `AbortSignal.reason`. */
-export class TaskAbortReason extends Error {
-  constructor(
-    readonly kind: 'cancelled' | 'timeout' | 'shutdown',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TaskAbortReason';
-  }
+  durability?: DurabilityOptions;
 }
 
 export const DEFAULT_CONCURRENCY = 10;
 
+const silent: EngineLog = () => {};
+
 /**
- * The task lifecycle on top of a store, an event bus and a queue. All state transitions live here, so every
- * engine (memory, Redis) shares one state machine:
+ * The task lifecycle on top of a store, an event bus and a queue. All state transitions live here and in
+ * `legs.ts` and `reconciler.ts`, as pure functions from `transitions.ts`, so every engine shares one state machine:
  *
  *   working ⇄ input_required, and either → completed | failed | cancelled (terminal, never left).
  *
@@ -87,10 +93,11 @@ export class ComposedTaskEngine implements TaskEngine {
   protected readonly store: TaskStore;
   protected readonly bus: TaskEventBus;
   protected readonly queue: TaskQueue;
+  protected readonly durability: Durability;
+  protected log: EngineLog = silent;
   private readonly concurrency: number;
-  private runner?: LegRunner;
-  /** Legs running in this process, by task id. */
-  private readonly running = new Map<string, AbortController>();
+  private executor?: LegExecutor;
+  private reconciler?: Reconciler;
   private readonly watchers = new Map<string, Set<(record: TaskRecord) => void>>();
   private unsubscribe?: () => Promise<void>;
   private started = false;
@@ -102,54 +109,53 @@ export class ComposedTaskEngine implements TaskEngine {
     this.bus = options.bus;
     this.queue = options.queue;
     this.concurrency = checkedConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.durability = durability(options.durability);
   }
 
-  async start(options: { runner?: LegRunner; worker?: boolean; concurrency?: number }): Promise<void> {
+  async start(options: {
+    runner?: LegRunner;
+    worker?: boolean;
+    concurrency?: number;
+    log?: EngineLog;
+  }): Promise<void> {
     const concurrency = checkedConcurrency(options.concurrency ?? this.concurrency);
     if (this.started) throw new Error(`The ${this.kind} task engine was already started.`);
     this.started = true;
-    this.runner = options.runner;
+    if (options.log) this.log = options.log;
+    await this.open();
     this.unsubscribe = await this.bus.subscribe((event) => this.onEvent(event));
+    const announce = (record: TaskRecord) => this.announce(record);
+    this.reconciler = new Reconciler({
+      store: this.store,
+      queue: this.queue,
+      durability: this.durability,
+      log: this.log,
+      announce,
+    });
+    this.reconciler.start();
     if (options.worker ?? true) {
-      if (!this.runner) throw new Error('A task engine that runs legs needs a runner.');
-      await this.queue.consume((job) => this.runLeg(job), { concurrency });
+      if (!options.runner) throw new Error('A task engine that runs legs needs a runner.');
+      this.executor = new LegExecutor({
+        store: this.store,
+        queue: this.queue,
+        runner: options.runner,
+        durability: this.durability,
+        log: this.log,
+        announce,
+      });
+      await this.queue.consume(this.executor.run, { concurrency });
     }
   }
 
-  async create(spec: CreateTaskSpec): Promise<TaskRecord> {
+  async create(spec: CreateTaskSpec, limits: TaskLimits = {}): Promise<TaskRecord> {
     const now = Date.now();
-    const record: TaskRecord = {
-      taskId: spec.taskId,
-      toolName: spec.toolName,
-      owner: spec.owner,
-      status: 'working',
-      createdAt: now,
-      lastUpdatedAt: now,
-      ttlMs: spec.ttlMs,
-      pollIntervalMs: spec.pollIntervalMs,
-      args: spec.args,
-      leg: 1,
-      attempt: 1,
-      retry: spec.retry,
-      timeoutMs: spec.timeoutMs,
-      inputResponses: spec.inputResponses,
-      requestState: spec.requestState,
-      progressToken: spec.progressToken,
-    };
-    await this.store.insert(record, spec.context);
-    try {
-      await this.queue.enqueue({ taskId: record.taskId, leg: 1, attempt: 1 });
-    } catch (error) {
-      // The record is already visible; do not leave it "working" forever with nothing queued.
-      await this.settle(
-        { taskId: record.taskId, leg: 1, attempt: 1 },
-        {
-          type: 'error',
-          error: { code: -32603, message: `The task could not be queued: ${(error as Error).message}` },
-        },
-      );
-      throw error;
-    }
+    const { context, ...fields } = spec;
+    const record = stamped(
+      { ...fields, status: 'working', createdAt: now, lastUpdatedAt: now, leg: 1, attempt: 1 },
+      now,
+      this.durability.livenessMs,
+    );
+    await this.insertQueued(record, context, limits);
     return record;
   }
 
@@ -161,14 +167,7 @@ export class ComposedTaskEngine implements TaskEngine {
     const updated = await this.store.update(taskId, (current) =>
       isTerminal(current.status)
         ? undefined
-        : {
-            ...current,
-            status: 'cancelled',
-            statusMessage: 'The task was cancelled.',
-            lastUpdatedAt: Date.now(),
-            inputRequests: undefined,
-            inputKeys: undefined,
-          },
+        : stamped(cancelledRecord(current), Date.now(), this.durability.livenessMs),
     );
     if (!updated) return null;
     if (updated.changed) {
@@ -176,48 +175,22 @@ export class ComposedTaskEngine implements TaskEngine {
       await this.bus.publish({ type: 'cancel', taskId });
       const { leg, attempt } = updated.record;
       await this.queue.remove({ taskId, leg, attempt });
-      await this.publishChange(updated.record);
+      await this.announce(updated.record);
     }
     return updated.record;
   }
 
   async answer(taskId: string, responses: Record<string, unknown>): Promise<TaskRecord | null> {
     const updated = await this.store.update(taskId, (current) => {
-      if (current.status !== 'input_required' || !current.inputRequests) return undefined;
-      const outstanding = { ...current.inputRequests };
-      const collected = { ...current.inputResponses };
-      let accepted = 0;
-      for (const [key, value] of Object.entries(responses)) {
-        const toolKey = current.inputKeys?.[key];
-        if (!(key in outstanding) || toolKey === undefined) continue; // never issued, already answered, or superseded
-        delete outstanding[key];
-        collected[toolKey] = value;
-        accepted++;
-      }
-      if (accepted === 0) return undefined;
-      const now = Date.now();
-      if (Object.keys(outstanding).length > 0) {
-        return { ...current, inputRequests: outstanding, inputResponses: collected, lastUpdatedAt: now };
-      }
-      return {
-        ...current,
-        status: 'working',
-        statusMessage: undefined,
-        leg: current.leg + 1,
-        attempt: 1,
-        inputRequests: undefined,
-        inputKeys: undefined,
-        inputResponses: collected,
-        lastUpdatedAt: now,
-      };
+      const answered = answeredRecord(current, responses);
+      return answered && stamped(answered, Date.now(), this.durability.livenessMs);
     });
     if (!updated) return null;
     if (updated.changed) {
       const { record } = updated;
-      if (record.status === 'working') {
-        await this.queue.enqueue({ taskId, leg: record.leg, attempt: 1 });
-      }
-      await this.publishChange(record);
+      // A crash between these two writes leaves a working leg with nothing queued: the reconciler queues it.
+      if (record.status === 'working') await this.queue.enqueue({ taskId, leg: record.leg, attempt: 1 });
+      await this.announce(record);
     }
     return updated.record;
   }
@@ -240,125 +213,51 @@ export class ComposedTaskEngine implements TaskEngine {
     };
   }
 
+  reconcile(): Promise<ReconcileReport> {
+    if (!this.reconciler) throw new Error(`Start the ${this.kind} task engine before reconciling.`);
+    return this.reconciler.run();
+  }
+
   async close(options: { drainMs?: number } = {}): Promise<void> {
-    const drained = this.queue.close();
-    const drainMs = options.drainMs ?? 0;
-    const finished = await Promise.race([
-      drained.then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), drainMs).unref()),
-    ]);
-    if (!finished) {
-      for (const controller of this.running.values()) {
-        controller.abort(new TaskAbortReason('shutdown', 'The server is shutting down.'));
-      }
-      await drained;
+    if (this.started) {
+      await this.queue.stopConsuming();
+      await this.executor?.drain(options.drainMs ?? 0);
+      await this.reconciler?.stop();
+      await this.unsubscribe?.();
     }
-    await this.unsubscribe?.();
+    await this.queue.close();
     await this.bus.close();
     await this.store.close();
+    await this.shut();
   }
 
-  /** Run one queued leg: check it is still wanted, run the handler, persist the outcome. */
-  private async runLeg(job: QueuedLeg): Promise<void> {
-    const runner = this.runner;
-    if (!runner) return;
-    const controller = new AbortController();
-    this.running.set(job.taskId, controller);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      // Read after registering the controller: a cancel that lands from now on aborts us through the bus,
-      // and one that landed before is visible here.
-      const record = await this.store.get(job.taskId);
-      if (!record || !isCurrentLeg(record, job)) return;
-      const context = await this.store.getContext(job.taskId);
-      if (record.timeoutMs !== undefined) {
-        const timeoutMs = record.timeoutMs;
-        timer = setTimeout(() => {
-          controller.abort(new TaskAbortReason('timeout', `The task timed out after ${timeoutMs} ms.`));
-          // Fail now rather than when (or if) the handler notices the signal.
-          void this.settle(job, {
-            type: 'error',
-            error: { code: TaskErrorCode.Timeout, message: `The task timed out after ${timeoutMs} ms.` },
-          }).catch(() => {});
-        }, timeoutMs);
-      }
-      let outcome: LegOutcome;
-      try {
-        outcome = await runner({
-          taskId: record.taskId,
-          toolName: record.toolName,
-          owner: record.owner,
-          args: record.args,
-          leg: record.leg,
-          attempt: record.attempt,
-          maxAttempts: record.retry?.attempts ?? 1,
-          inputResponses: record.inputResponses,
-          requestState: record.requestState,
-          context,
-          signal: controller.signal,
-          reportProgress: (progress, total, message) => this.progress(job, progress, total, message),
-        });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        outcome = {
-          type: 'thrown',
-          message,
-          result: { content: [{ type: 'text', text: message }], isError: true },
-        };
-      }
-      const reason = controller.signal.reason;
-      if (reason instanceof TaskAbortReason && reason.kind === 'shutdown') {
-        // Leave the record as it is; a durable queue gets the leg back so another worker runs it.
-        if (this.distributed) await this.queue.enqueue(job, { redelivery: true }).catch(() => {});
-        return;
-      }
-      await this.settle(job, outcome);
-    } finally {
-      clearTimeout(timer);
-      if (this.running.get(job.taskId) === controller) this.running.delete(job.taskId);
-    }
+  /** Open connections (called by `start`; the constructor does no I/O). */
+  protected async open(): Promise<void> {}
+
+  /** Release what `open` acquired, after the seams are closed. */
+  protected async shut(): Promise<void> {}
+
+  /**
+   * Store a new record and queue its first leg. Engines with a shared store override this to do both in one atomic
+   * write; in one process the two steps cannot be separated by a crash that keeps either.
+   */
+  protected async insertQueued(record: TaskRecord, context: string, limits: TaskLimits): Promise<void> {
+    await this.store.insert(record, context, limits);
+    await this.queue.enqueue({ taskId: record.taskId, leg: 1, attempt: 1 });
   }
 
-  /** Persist how a leg ended, unless the task moved on (cancelled, timed out, expired) in the meantime. */
-  private async settle(job: QueuedLeg, outcome: LegOutcome): Promise<void> {
-    let retryDelayMs: number | undefined;
-    const updated = await this.store.update(job.taskId, (current) => {
-      if (!isCurrentLeg(current, job)) return undefined;
-      const settled = settledRecord(current, outcome, Date.now());
-      retryDelayMs = settled.retryDelayMs;
-      return settled.record;
-    });
-    if (!updated?.changed) return;
-    if (retryDelayMs !== undefined) {
-      await this.queue.enqueue(
-        { taskId: job.taskId, leg: job.leg, attempt: job.attempt + 1 },
-        { delayMs: retryDelayMs },
+  /** Tell every process's watchers that the record changed; best effort, the record is already stored. */
+  protected async announce(record: TaskRecord): Promise<void> {
+    await this.bus
+      .publish({ type: 'changed', taskId: record.taskId, status: record.status })
+      .catch((error: Error) =>
+        this.log('debug', `task ${record.taskId}: change not announced: ${error.message}`),
       );
-    }
-    await this.publishChange(updated.record);
-  }
-
-  private async progress(job: QueuedLeg, progress: number, total?: number, message?: string): Promise<void> {
-    const updated = await this.store.update(job.taskId, (current) =>
-      isCurrentLeg(current, job)
-        ? {
-            ...current,
-            progress: { progress, total, message },
-            statusMessage: describeProgress(progress, total, message),
-            lastUpdatedAt: Date.now(),
-          }
-        : undefined,
-    );
-    if (updated?.changed) await this.publishChange(updated.record);
-  }
-
-  private async publishChange(record: TaskRecord): Promise<void> {
-    await this.bus.publish({ type: 'changed', taskId: record.taskId, status: record.status });
   }
 
   private onEvent(event: TaskEvent): void {
     if (event.type === 'cancel') {
-      this.running.get(event.taskId)?.abort(new TaskAbortReason('cancelled', 'The task was cancelled.'));
+      this.executor?.abort(event.taskId, new TaskAbortReason('cancelled', 'The task was cancelled.'));
       return;
     }
     const listeners = this.watchers.get(event.taskId);

@@ -1,14 +1,14 @@
 /**
  * Paging through one owner's tasks (`tasks/list` of the 2025-11-25 era). Every store orders an owner's tasks the
- * same way, by expiry (`createdAt + ttlMs`) and then id, and pages with the same opaque cursor: the position of the
- * last task of the previous page. A position stays meaningful while tasks come and go, unlike an offset.
+ * same way, by creation time and then id, and pages with the same opaque cursor: the position of the last task of
+ * the previous page. A position never changes and stays meaningful while tasks come and go, unlike an offset.
  */
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
 import type { TaskRecord } from './types.js';
 
 /** Where a task sits in its owner's listing. */
 export interface ListPosition {
-  expiresAt: number;
+  createdAt: number;
   taskId: string;
 }
 
@@ -27,18 +27,18 @@ export class InvalidCursorError extends ProtocolError {
 }
 
 export function positionOf(record: TaskRecord): ListPosition {
-  return { expiresAt: record.createdAt + record.ttlMs, taskId: record.taskId };
+  return { createdAt: record.createdAt, taskId: record.taskId };
 }
 
 /** Whether `position` comes after `after` in listing order. */
 export function isAfter(position: ListPosition, after: ListPosition | undefined): boolean {
   if (!after) return true;
-  if (position.expiresAt !== after.expiresAt) return position.expiresAt > after.expiresAt;
+  if (position.createdAt !== after.createdAt) return position.createdAt > after.createdAt;
   return position.taskId > after.taskId;
 }
 
 export function encodeCursor(position: ListPosition): string {
-  return Buffer.from(JSON.stringify([position.expiresAt, position.taskId])).toString('base64url');
+  return Buffer.from(JSON.stringify([position.createdAt, position.taskId])).toString('base64url');
 }
 
 /** The position a cursor stands for; throws {@link InvalidCursorError} for anything else. */
@@ -53,7 +53,7 @@ export function decodeCursor(cursor: string | undefined): ListPosition | undefin
       typeof value[1] === 'string' &&
       value[1].length > 0
     ) {
-      return { expiresAt: value[0], taskId: value[1] };
+      return { createdAt: value[0], taskId: value[1] };
     }
   } catch {
     // fall through: not base64url JSON

@@ -1,5 +1,8 @@
 import type { TaskEngine } from './engine.js';
 import { MemoryTaskEngine } from './memory/engine.js';
+import { redact } from './redact.js';
+
+export { redact };
 
 /** Environment variable naming the engine when the server's options do not: `memory://` or `redis://host:port/db`. */
 export const TASKS_URL_ENV = 'TASKMCP_TASKS_URL';
@@ -41,17 +44,6 @@ export async function resolveEngine(
       throw new Error(
         `Unsupported task engine URL '${redact(url)}': use memory:// (the default) or redis://.`,
       );
-  }
-}
-
-/** The URL without credentials, for error messages and logs. */
-export function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
   }
 }
 

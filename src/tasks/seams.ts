@@ -5,17 +5,31 @@
 import type { TaskPage } from './listing.js';
 import type { TaskRecord, TaskStatus } from './types.js';
 
-/** Durable storage for task records and their context snapshots. */
+/** Bounds on the tasks a store keeps (live and retained), checked when a task is inserted. */
+export interface TaskLimits {
+  /** Tasks one principal may have at once. */
+  perOwner?: number;
+  /** Tasks of this server at once, all principals together. */
+  total?: number;
+}
+
+/**
+ * Durable storage for task records and their context snapshots.
+ *
+ * Retention follows the record: a record with no `expiresAt` (a task that has not ended) is never removed; once a
+ * write sets `expiresAt`, the record is gone from then on, and its context snapshot is dropped at once (a finished
+ * task needs no credentials). Non-terminal records are indexed by `checkAt` for {@link TaskStore.dueForCheck}.
+ */
 export interface TaskStore {
   /**
    * Store a new record and its serialised caller context. Resolves only once the record is durable: a `get` from
-   * any process that shares this store will find it. Both expire at `createdAt + ttlMs`.
+   * any process that shares this store will find it. Throws {@link TaskLimitError} when `limits` are reached.
    */
-  insert(record: TaskRecord, context: string): Promise<void>;
+  insert(record: TaskRecord, context: string, limits?: TaskLimits): Promise<void>;
   /** The record, or `null` when it never existed or has expired. */
   get(taskId: string): Promise<TaskRecord | null>;
-  /** The context snapshot stored with the record, or `null`. */
-  getContext(taskId: string): Promise<string | null>;
+  /** The record and its context snapshot in one read (the context is `null` once the task has ended). */
+  load(taskId: string): Promise<{ record: TaskRecord; context: string | null } | null>;
   /**
    * Atomic read-modify-write. `change` receives the current record and returns the replacement, or `undefined`
    * to leave it untouched; it may be called more than once under contention, so it must be pure.
@@ -30,7 +44,27 @@ export interface TaskStore {
    * `limit` records. Throws `InvalidCursorError` for a cursor that is not one of its own.
    */
   listByOwner(owner: string, page: { cursor?: string; limit: number }): Promise<TaskPage>;
+  /**
+   * Ids of non-terminal tasks whose `checkAt` is at or before `now`, most overdue first, at most `limit`. A store
+   * shared by several processes may answer none while another process is already checking (one checker at a time).
+   */
+  dueForCheck(now: number, limit: number): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** A task could not be created because a bound on retained tasks was reached. */
+export class TaskLimitError extends Error {
+  constructor(
+    readonly limit: keyof TaskLimits,
+    readonly max: number,
+  ) {
+    super(
+      limit === 'perOwner'
+        ? `Too many tasks for this caller (at most ${max} at once): wait for some to end and expire, or cancel some.`
+        : `Too many tasks on this server (at most ${max} at once): try again later.`,
+    );
+    this.name = 'TaskLimitError';
+  }
 }
 
 /** Cross-process notifications about tasks. Delivery is best effort; state always lives in the store. */
@@ -54,17 +88,29 @@ export interface QueuedLeg {
   attempt: number;
 }
 
+/** A leg handed to a consumer. */
+export interface LegDelivery extends QueuedLeg {
+  /** How often this leg was delivered before and lost with its worker (a crash, `kill -9`, a lost lock). */
+  crashes: number;
+  /** Give the leg back to the queue untouched, for another consumer (this one is shutting down). */
+  handBack(): Promise<void>;
+}
+
 /** Hands legs to whichever process consumes the queue, at most `concurrency` at a time per consumer. */
 export interface TaskQueue {
-  /**
-   * Resolves once the leg is durably queued. `redelivery` marks a leg handed back by a worker that is shutting down
-   * (its earlier delivery may still be settling, so it needs a distinct identity in the queue).
-   */
-  enqueue(job: QueuedLeg, options?: { delayMs?: number; redelivery?: boolean }): Promise<void>;
+  /** Resolves once the leg is durably queued. Queuing a leg that is already queued or running changes nothing. */
+  enqueue(job: QueuedLeg, options?: { delayMs?: number }): Promise<void>;
+  /** Whether this leg is queued (waiting or delayed) or held by a consumer: `false` means nothing will run it. */
+  holds(job: QueuedLeg): Promise<boolean>;
   /** Drop this leg if it has not started yet (best effort; the engine also re-checks the record on start). */
   remove(job: QueuedLeg): Promise<void>;
-  /** Start taking legs. `process` resolves once the leg is fully handled. */
-  consume(process: (job: QueuedLeg) => Promise<void>, options: { concurrency: number }): Promise<void>;
-  /** Stop taking legs and wait for the ones in flight to settle; legs still queued stay queued (if durable). */
+  /** Start taking legs. `process` resolves once the leg is fully handled, and never rejects. */
+  consume(process: (delivery: LegDelivery) => Promise<void>, options: { concurrency: number }): Promise<void>;
+  /** Stop taking new legs; the ones running go on (and keep their claim on a durable queue). */
+  stopConsuming(): Promise<void>;
+  /**
+   * Release everything without waiting for running legs: a durable queue gives legs that were neither finished nor
+   * handed back to another consumer once their claim lapses. Legs still queued stay queued (if durable).
+   */
   close(): Promise<void>;
 }

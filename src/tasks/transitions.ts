@@ -1,14 +1,43 @@
 /**
- * How a task record changes when a leg ends or reports progress: pure functions of the current record, so the
- * engine's conditional store updates stay one line each and every engine applies the same rules.
+ * How a task record changes: pure functions of the current record, so the engine's conditional store updates stay
+ * one line each and every engine applies the same rules. Every new record passes through {@link stamped}, which
+ * keeps the bookkeeping fields (`lastUpdatedAt`, `expiresAt`, `checkAt`) consistent with its status.
  */
 import { newInputKey } from './ids.js';
 import type { QueuedLeg } from './seams.js';
-import type { InputRequestEntry, LegOutcome, TaskRecord } from './types.js';
+import { type InputRequestEntry, isTerminal, type LegOutcome, type TaskRecord } from './types.js';
+
+/** Internal error code for faults of the engine itself (the JSON-RPC "internal error"). */
+const INTERNAL_ERROR = -32603;
 
 /** Whether `job` is the leg the record is waiting on (a cancelled, expired or superseded leg is not). */
 export function isCurrentLeg(record: TaskRecord, job: QueuedLeg): boolean {
   return record.status === 'working' && record.leg === job.leg && record.attempt === job.attempt;
+}
+
+/**
+ * `next` as of `now`: a terminal task expires `ttlMs` from now and needs no more checks; a waiting one is checked
+ * when its input request runs out (`ttlMs` after the ask); a working one after `livenessMs` without news.
+ */
+export function stamped(next: TaskRecord, now: number, livenessMs: number): TaskRecord {
+  const record = { ...next, lastUpdatedAt: now };
+  if (isTerminal(record.status)) {
+    record.expiresAt = now + record.ttlMs;
+    record.checkAt = undefined;
+  } else {
+    record.expiresAt = undefined;
+    record.checkAt = now + (record.status === 'input_required' ? record.ttlMs : livenessMs);
+  }
+  return record;
+}
+
+/**
+ * The retention to report on the wire, counted from creation as both protocol eras word it: exact once the task
+ * has ended; while it runs, the least it can be (the task could end now and would then be kept `ttlMs`).
+ */
+export function retentionFromCreation(record: TaskRecord, now: number): number {
+  const end = record.expiresAt ?? Math.max(now, record.createdAt) + record.ttlMs;
+  return end - record.createdAt;
 }
 
 /**
@@ -18,28 +47,15 @@ export function isCurrentLeg(record: TaskRecord, job: QueuedLeg): boolean {
 export function settledRecord(
   current: TaskRecord,
   outcome: LegOutcome,
-  now: number,
 ): { record: TaskRecord; retryDelayMs?: number } {
   switch (outcome.type) {
     case 'result':
       return {
-        record: {
-          ...current,
-          status: 'completed',
-          result: outcome.result,
-          statusMessage: undefined,
-          lastUpdatedAt: now,
-        },
+        record: { ...current, status: 'completed', result: outcome.result, statusMessage: undefined },
       };
     case 'error':
       return {
-        record: {
-          ...current,
-          status: 'failed',
-          error: outcome.error,
-          statusMessage: outcome.error.message,
-          lastUpdatedAt: now,
-        },
+        record: { ...current, status: 'failed', error: outcome.error, statusMessage: outcome.error.message },
       };
     case 'thrown': {
       const attempts = current.retry?.attempts ?? 1;
@@ -51,18 +67,11 @@ export function settledRecord(
             ...current,
             attempt: current.attempt + 1,
             statusMessage: `Attempt ${current.attempt} of ${attempts} failed (${outcome.message}); retrying in ${retryDelayMs} ms.`,
-            lastUpdatedAt: now,
           },
         };
       }
       return {
-        record: {
-          ...current,
-          status: 'completed',
-          result: outcome.result,
-          statusMessage: outcome.message,
-          lastUpdatedAt: now,
-        },
+        record: { ...current, status: 'completed', result: outcome.result, statusMessage: outcome.message },
       };
     }
     case 'input_required': {
@@ -82,11 +91,80 @@ export function settledRecord(
           inputKeys,
           inputResponses: {},
           requestState: outcome.requestState,
-          lastUpdatedAt: now,
         },
       };
     }
   }
+}
+
+/** A task the engine gives up on (a crashed leg past the stalled limit, an unanswered ask, a lost leg). */
+export function failedRecord(current: TaskRecord, message: string): TaskRecord {
+  return {
+    ...current,
+    status: 'failed',
+    statusMessage: message,
+    error: { code: INTERNAL_ERROR, message },
+    inputRequests: undefined,
+    inputKeys: undefined,
+  };
+}
+
+export function cancelledRecord(current: TaskRecord): TaskRecord {
+  return {
+    ...current,
+    status: 'cancelled',
+    statusMessage: 'The task was cancelled.',
+    inputRequests: undefined,
+    inputKeys: undefined,
+  };
+}
+
+/**
+ * The record once `responses` are applied to the outstanding input requests, or `undefined` when none of them
+ * answers one (never issued, already answered, or superseded). Answering the last one queues the next leg.
+ */
+export function answeredRecord(
+  current: TaskRecord,
+  responses: Record<string, unknown>,
+): TaskRecord | undefined {
+  if (current.status !== 'input_required' || !current.inputRequests) return undefined;
+  const outstanding = { ...current.inputRequests };
+  const collected = { ...current.inputResponses };
+  let accepted = 0;
+  for (const [key, value] of Object.entries(responses)) {
+    const toolKey = current.inputKeys?.[key];
+    if (!(key in outstanding) || toolKey === undefined) continue;
+    delete outstanding[key];
+    collected[toolKey] = value;
+    accepted++;
+  }
+  if (accepted === 0) return undefined;
+  if (Object.keys(outstanding).length > 0) {
+    return { ...current, inputRequests: outstanding, inputResponses: collected };
+  }
+  return {
+    ...current,
+    status: 'working',
+    statusMessage: undefined,
+    leg: current.leg + 1,
+    attempt: 1,
+    inputRequests: undefined,
+    inputKeys: undefined,
+    inputResponses: collected,
+  };
+}
+
+export function progressedRecord(
+  current: TaskRecord,
+  progress: number,
+  total?: number,
+  message?: string,
+): TaskRecord {
+  return {
+    ...current,
+    progress: { progress, total, message },
+    statusMessage: describeProgress(progress, total, message),
+  };
 }
 
 /** Delay before attempt `attempt + 1`. */

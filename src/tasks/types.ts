@@ -42,10 +42,25 @@ export interface TaskRecord {
   /** Epoch milliseconds. */
   createdAt: number;
   lastUpdatedAt: number;
-  /** Retention from creation; the record (and everything about the task) is gone after `createdAt + ttlMs`. */
+  /**
+   * Retention after the task ends: a task is never removed while it is not terminal, and is kept `ttlMs` after it
+   * reaches `completed`, `failed` or `cancelled` (see {@link expiresAt}). Also how long an input request waits.
+   */
   ttlMs: number;
+  /** Set when the task reaches a terminal status: the record (and everything about the task) is gone after it. */
+  expiresAt?: number;
+  /**
+   * Set while the task is not terminal: when the engine's reconciler should look at it if nothing else happened by
+   * then (a `working` leg still queued or held by a live worker; an `input_required` ask whose wait is over).
+   */
+  checkAt?: number;
+  /** How often the reconciler re-queued a leg that had nothing behind it (bounded by the engine's stalled limit). */
+  requeues?: number;
   pollIntervalMs: number;
-  /** Tool arguments as received on the wire; re-validated by the tool's schema before every leg. */
+  /**
+   * Tool arguments as received on the wire, less what the tool's schema strips; re-validated by the schema before
+   * every leg.
+   */
   args: Record<string, unknown>;
   /** Each leg runs the handler once; a leg ends with a result, an error, or a request for input. */
   leg: number;
@@ -85,7 +100,7 @@ export interface CreateTaskSpec {
   requestState?: string;
   /** See {@link TaskRecord.progressToken}. */
   progressToken?: string | number;
-  /** Serialised caller context (see the context snapshot); stored beside the record with the same expiry. */
+  /** Serialised caller context (see the context snapshot); stored beside the record until the task ends. */
   context: string;
 }
 

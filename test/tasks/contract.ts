@@ -8,8 +8,10 @@ import {
   type LegOutcome,
   type LegRun,
   type LegRunner,
+  retentionFromCreation,
   type TaskEngine,
   type TaskEventBus,
+  TaskLimitError,
   type TaskRecord,
   type TaskStore,
 } from 'taskmcp';
@@ -308,21 +310,34 @@ export function describeEngineContract(
       gate.resolve();
     });
 
-    it('forgets a task once its ttl has passed', async () => {
-      const engine = await started(async () => ok('x'));
-      const { taskId } = await engine.create(spec({ ttlMs: 150 }));
-      await eventually(async () => (await engine.get(taskId))?.status === 'completed');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(await engine.get(taskId)).toBeNull();
-      expect(await engine.cancel(taskId)).toBeNull();
-      expect(await engine.answer(taskId, {})).toBeNull();
+    it('keeps a task past its ttl while it runs, then for ttlMs after it ends', async () => {
+      const gate = deferred();
+      const engine = await started(async () => {
+        await gate.promise;
+        return ok('late but kept');
+      });
+      const created = await engine.create(spec({ ttlMs: 100 }));
+      // The ttl has passed since creation, and the task is still running: it must still be there.
+      await eventually(() => Date.now() > created.createdAt + 300);
+      expect(await engine.get(created.taskId)).toMatchObject({ status: 'working' });
+      gate.resolve();
+      const done = await eventually(async () => {
+        const record = await engine.get(created.taskId);
+        return record?.status === 'completed' ? record : undefined;
+      });
+      expect(done.result).toEqual({ content: [{ type: 'text', text: 'late but kept' }] });
+      expect(done.expiresAt).toBe(done.lastUpdatedAt + 100);
+      expect(retentionFromCreation(done, Date.now())).toBe(done.expiresAt! - done.createdAt);
+      await eventually(async () => (await engine.get(created.taskId)) === null);
+      expect(await engine.cancel(created.taskId)).toBeNull();
+      expect(await engine.answer(created.taskId, {})).toBeNull();
     });
 
-    it('notifies watchers of each change up to the terminal status', async () => {
+    it('notifies watchers of each change, in order, up to the terminal status', async () => {
       const gate = deferred();
       const engine = await started(async (run) => {
-        await run.reportProgress(1, 2);
         await gate.promise;
+        await run.reportProgress(1, 2);
         return ok('x');
       });
       const { taskId } = await engine.create(spec());
@@ -331,7 +346,35 @@ export function describeEngineContract(
       gate.resolve();
       await eventually(() => seen.some((record) => record.status === 'completed'));
       stop();
-      expect(seen.at(-1)?.result).toBeDefined();
+      // Each change was announced: the progress report, then the result (a re-read may show a later state, never
+      // an earlier one, so the sequence only moves forward).
+      const firstTerminal = seen.findIndex((record) => record.status === 'completed');
+      expect(seen.slice(firstTerminal).every((record) => record.status === 'completed')).toBe(true);
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      expect(seen[0]?.progress).toEqual({ progress: 1, total: 2 });
+      expect(seen.at(-1)?.result).toEqual({ content: [{ type: 'text', text: 'x' }] });
+      const stamps = seen.map((record) => record.lastUpdatedAt);
+      expect([...stamps].sort((a, b) => a - b)).toEqual(stamps);
+    });
+
+    it('refuses a task past the per-owner or total limit, with nothing created', async () => {
+      const engine = await started(async () => ({
+        type: 'input_required',
+        inputRequests: { a: { method: 'roots/list' } },
+      }));
+      const owner = `limited-${uniqueId()}`;
+      await engine.create(spec({ owner }), { perOwner: 2 });
+      await engine.create(spec({ owner }), { perOwner: 2 });
+      const refused = spec({ owner });
+      await expect(engine.create(refused, { perOwner: 2 })).rejects.toBeInstanceOf(TaskLimitError);
+      expect(await engine.get(refused.taskId)).toBeNull();
+      expect((await engine.list(owner, { limit: 10 })).records).toHaveLength(2);
+      // another owner is not affected by this owner's limit, but is by the total
+      await engine.create(spec({ owner: `${owner}-other` }), { perOwner: 2 });
+      await expect(engine.create(spec({ owner: `${owner}-third` }), { total: 3 })).rejects.toMatchObject({
+        limit: 'total',
+        max: 3,
+      });
     });
 
     it('lists the tasks of one owner only', async () => {
@@ -388,7 +431,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
       const value = record();
       await store.insert(value, 'ctx');
       expect(await store.get(value.taskId)).toEqual(value);
-      expect(await store.getContext(value.taskId)).toBe('ctx');
+      expect(await store.load(value.taskId)).toEqual({ record: value, context: 'ctx' });
+      expect(await store.load('tmissing')).toBeNull();
     });
 
     it('refuses to insert the same id twice', async () => {
@@ -427,11 +471,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
       expect(await store.update('tmissing', (current) => current)).toBeNull();
     });
 
-    it('lists one owner’s tasks page by page, by expiry, each exactly once, and nobody else’s', async () => {
+    it('lists one owner’s tasks page by page, by creation, each exactly once, and nobody else’s', async () => {
       const store = await open();
       const now = Date.now();
-      const mine = [50_000, 10_000, 30_000, 20_000, 40_000].map((ttlMs) =>
-        record({ owner: 'lister', ttlMs, createdAt: now, lastUpdatedAt: now }),
+      const mine = [50, 10, 30, 20, 40].map((ago) =>
+        record({ owner: 'lister', createdAt: now - ago, lastUpdatedAt: now }),
       );
       for (const value of [...mine, record({ owner: 'someone else' }), record({ owner: 'someone else' })]) {
         await store.insert(value, 'ctx');
@@ -443,10 +487,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
         pages.push(page.records.map((listed) => listed.taskId));
         cursor = page.nextCursor;
       } while (cursor);
-      const byExpiry = [...mine].sort((a, b) => a.ttlMs - b.ttlMs).map((value) => value.taskId);
-      expect(pages).toEqual([byExpiry.slice(0, 2), byExpiry.slice(2, 4), byExpiry.slice(4)]);
+      const byCreation = [...mine].sort((a, b) => a.createdAt - b.createdAt).map((value) => value.taskId);
+      expect(pages).toEqual([byCreation.slice(0, 2), byCreation.slice(2, 4), byCreation.slice(4)]);
       expect((await store.listByOwner('lister', { limit: 10 })).records[0]).toEqual(
-        mine.find((value) => value.ttlMs === 10_000),
+        mine.find((value) => value.createdAt === now - 50),
       );
       expect(await store.listByOwner('nobody', { limit: 10 })).toEqual({ records: [] });
     });
@@ -458,9 +502,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
       await store.insert(brief, 'ctx');
       await store.insert(lasting, 'ctx');
       expect((await store.listByOwner('expiring', { limit: 10 })).records).toHaveLength(2);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      const page = await store.listByOwner('expiring', { limit: 10 });
-      expect(page.records.map((listed) => listed.taskId)).toEqual([lasting.taskId]);
+      await store.update(brief.taskId, (current) => ended(current, 100));
+      await eventually(async () => {
+        const page = await store.listByOwner('expiring', { limit: 10 });
+        return page.records.length === 1 && page.records[0]!.taskId === lasting.taskId;
+      });
     });
 
     it('rejects a cursor it did not hand out with -32602', async () => {
@@ -472,16 +518,58 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
       }
     });
 
-    it('expires the record and its context at createdAt + ttlMs', async () => {
+    it('never expires a record that has not ended, whatever its ttl', async () => {
       const store = await open();
-      const value = record({ ttlMs: 100 });
+      const value = record({ ttlMs: 50 });
       await store.insert(value, 'ctx');
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(await store.get(value.taskId)).toBeNull();
-      expect(await store.getContext(value.taskId)).toBeNull();
+      await eventually(() => Date.now() > value.createdAt + 200);
+      expect(await store.load(value.taskId)).toEqual({ record: value, context: 'ctx' });
+    });
+
+    it('drops the context when the task ends, and the record at its expiresAt', async () => {
+      const store = await open();
+      const value = record({ ttlMs: 150 });
+      await store.insert(value, 'ctx');
+      const { record: terminal } = (await store.update(value.taskId, (current) => ended(current, 150)))!;
+      expect(await store.load(value.taskId)).toEqual({ record: terminal, context: null });
+      await eventually(async () => (await store.get(value.taskId)) === null);
+      expect(await store.load(value.taskId)).toBeNull();
       expect(await store.update(value.taskId, (current) => current)).toBeNull();
     });
+
+    it('refuses inserts past its limits', async () => {
+      const store = await open();
+      const owner = `capped-${uniqueId()}`;
+      await store.insert(record({ owner }), 'ctx', { perOwner: 1 });
+      const refused = record({ owner });
+      await expect(store.insert(refused, 'ctx', { perOwner: 1 })).rejects.toMatchObject({
+        limit: 'perOwner',
+      });
+      expect(await store.get(refused.taskId)).toBeNull();
+      await store.insert(record({ owner: `${owner}-2` }), 'ctx', { perOwner: 1 });
+    });
+
+    it('lists overdue non-terminal tasks for the reconciler, most overdue first', async () => {
+      const store = await open();
+      const now = Date.now();
+      const later = record({ checkAt: now - 10 });
+      const first = record({ checkAt: now - 1_000 });
+      const notYet = record({ checkAt: now + 60_000 });
+      const waiting = record({ status: 'input_required', checkAt: now - 100 });
+      for (const value of [later, first, notYet, waiting]) await store.insert(value, 'ctx');
+      const finished = record({ checkAt: now - 500 });
+      await store.insert(finished, 'ctx');
+      await store.update(finished.taskId, (current) => ended(current, 60_000));
+      const due = await store.dueForCheck(now, 10);
+      expect(due).toEqual([first.taskId, waiting.taskId, later.taskId]);
+    });
   });
+}
+
+/** The record as it ends now, kept for `ttlMs` more. */
+function ended(current: TaskRecord, ttlMs: number): TaskRecord {
+  const now = Date.now();
+  return { ...current, status: 'completed', lastUpdatedAt: now, expiresAt: now + ttlMs, checkAt: undefined };
 }
 
 export function describeBusContract(name: string, makeBus: () => Promise<TaskEventBus>) {

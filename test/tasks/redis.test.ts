@@ -3,29 +3,13 @@ import { TaskMCP } from 'taskmcp';
 import { Client } from 'taskmcp/client';
 import { RedisTaskEventBus, RedisTaskStore, redisKeys } from 'taskmcp/redis';
 import { describe, expect, it } from 'vitest';
+import { eventually } from '../helpers.js';
 import { REDIS_URL, redisEngine, requireRedis, TEST_PREFIX, uniqueName } from '../redis.js';
 import { describeBusContract, describeEngineContract, describeStoreContract } from './contract.js';
 
 const enabled = await requireRedis();
 
 describe.runIf(enabled)('Redis implementations', () => {
-  it('sweeps queued legs whose task expired before any worker ran them', async () => {
-    const engine = redisEngine({ sweepIntervalMs: 0 });
-    await engine.start({ worker: false });
-    try {
-      const base = { toolName: 't', owner: 'o', args: {}, pollIntervalMs: 100, context: '{}' };
-      const doomed = await engine.create({ ...base, taskId: `tsweep${uniqueName()}`, ttlMs: 100 });
-      await engine.create({ ...base, taskId: `tkeep${uniqueName()}`, ttlMs: 60_000 });
-      expect(await engine.pendingLegs()).toBe(2);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(await engine.get(doomed.taskId)).toBeNull();
-      expect(await engine.sweep()).toBe(1);
-      expect(await engine.pendingLegs()).toBe(1);
-    } finally {
-      await engine.close();
-    }
-  });
-
   it.each([
     ['the tasks.engine option', (url: string) => ({ engine: url })],
     [
@@ -57,37 +41,42 @@ describe.runIf(enabled)('Redis implementations', () => {
     }
   });
 
-  it('keeps an owner’s listing only as long as the owner’s longest-lived task', async () => {
+  it('prunes an ended task from its owner’s listing once it expires', async () => {
     const redis = new Redis(REDIS_URL);
     const keys = redisKeys(TEST_PREFIX, uniqueName('owner'));
     const store = new RedisTaskStore(redis, keys);
     try {
       const now = Date.now();
-      const base = {
+      const task = (taskId: string) => ({
+        taskId,
         toolName: 't',
         owner: 'o',
         status: 'working' as const,
         createdAt: now,
         lastUpdatedAt: now,
-      };
-      const task = (taskId: string, ttlMs: number) => ({
-        ...base,
-        taskId,
-        ttlMs,
+        ttlMs: 100,
         pollIntervalMs: 100,
         args: {},
         leg: 1,
         attempt: 1,
+        checkAt: now + 60_000,
       });
-      await store.insert(task('tlong', 60_000), '{}');
-      await store.insert(task('tshort', 200), '{}');
-      const ttl = await redis.pttl(keys.owner('o'));
-      expect(ttl).toBeGreaterThan(50_000);
-      expect(ttl).toBeLessThanOrEqual(60_000);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      // the next insert trims entries of expired tasks
-      await store.insert(task('tnext', 1_000), '{}');
-      expect(await redis.zrange(keys.owner('o'), 0, -1)).toEqual(['tnext', 'tlong']);
+      await store.insert(task('tbrief'), '{}');
+      await store.insert(task('tlong'), '{}');
+      const end = Date.now();
+      await store.update('tbrief', (current) => ({
+        ...current,
+        status: 'completed',
+        expiresAt: end + 100,
+        checkAt: undefined,
+      }));
+      expect(await redis.zrange(keys.live, 0, -1)).toEqual(['tlong']);
+      expect(await redis.exists(keys.context('tbrief'))).toBe(0);
+      // Once the retention has passed, the next insert prunes the listing (and the record expired by itself).
+      await eventually(async () => (await redis.exists(keys.task('tbrief'))) === 0);
+      await store.insert(task('tnext'), '{}');
+      expect(await redis.zrange(keys.owner('o'), 0, -1)).toEqual(['tlong', 'tnext']);
+      expect(await redis.zcard(keys.expiring)).toBe(0);
     } finally {
       redis.disconnect();
     }

@@ -1,4 +1,5 @@
 import { ComposedTaskEngine } from '../engine.js';
+import type { DurabilityOptions } from '../tuning.js';
 import { MemoryTaskEventBus } from './bus.js';
 import { MemoryTaskQueue } from './queue.js';
 import { MemoryTaskStore } from './store.js';
@@ -8,6 +9,8 @@ export interface MemoryTaskEngineOptions {
   concurrency?: number;
   /** How often expired records are dropped (default 5 s; reads never return an expired record regardless). */
   sweepIntervalMs?: number;
+  /** Reconciler and shutdown grace: see {@link DurabilityOptions}. */
+  durability?: DurabilityOptions;
 }
 
 /**
@@ -23,6 +26,7 @@ export class MemoryTaskEngine extends ComposedTaskEngine {
       bus: new MemoryTaskEventBus(),
       queue: new MemoryTaskQueue(),
       concurrency: options.concurrency,
+      durability: options.durability,
     });
   }
 }

@@ -1,20 +1,20 @@
 import { decodeCursor, isAfter, pageOf, positionOf, type TaskPage } from '../listing.js';
-import type { TaskStore } from '../seams.js';
+import { TaskLimitError, type TaskLimits, type TaskStore } from '../seams.js';
 import type { TaskRecord } from '../types.js';
 
 interface Entry {
   record: TaskRecord;
-  context: string;
-  expiresAt: number;
+  /** Dropped when the task ends. */
+  context: string | null;
 }
 
 /**
- * Task records in a Map. Records are copied on the way in and out, so no caller can mutate stored state;
- * expiry is checked on every read and swept periodically so memory does not grow with finished tasks.
+ * Task records in a Map. Records are copied on the way in and out, so no caller can mutate stored state; a record
+ * past its `expiresAt` is invisible at once and swept periodically, so memory does not grow with finished tasks.
  */
 export class MemoryTaskStore implements TaskStore {
   private readonly entries = new Map<string, Entry>();
-  /** Task ids by owner, for `listByOwner`; pruned with the entries. */
+  /** Task ids by owner, for `listByOwner` and the per-owner limit; pruned with the entries. */
   private readonly byOwner = new Map<string, Set<string>>();
   private readonly sweeper: NodeJS.Timeout;
 
@@ -28,13 +28,10 @@ export class MemoryTaskStore implements TaskStore {
     return this.entries.size;
   }
 
-  async insert(record: TaskRecord, context: string): Promise<void> {
+  async insert(record: TaskRecord, context: string, limits: TaskLimits = {}): Promise<void> {
     if (this.live(record.taskId)) throw new Error(`Task ${record.taskId} already exists.`);
-    this.entries.set(record.taskId, {
-      record: structuredClone(record),
-      context,
-      expiresAt: record.createdAt + record.ttlMs,
-    });
+    this.checkLimits(record.owner, limits);
+    this.entries.set(record.taskId, { record: structuredClone(record), context });
     let owned = this.byOwner.get(record.owner);
     if (!owned) {
       owned = new Set();
@@ -48,8 +45,9 @@ export class MemoryTaskStore implements TaskStore {
     return entry ? structuredClone(entry.record) : null;
   }
 
-  async getContext(taskId: string): Promise<string | null> {
-    return this.live(taskId)?.context ?? null;
+  async load(taskId: string): Promise<{ record: TaskRecord; context: string | null } | null> {
+    const entry = this.live(taskId);
+    return entry ? { record: structuredClone(entry.record), context: entry.context } : null;
   }
 
   async update(
@@ -61,6 +59,7 @@ export class MemoryTaskStore implements TaskStore {
     const next = change(structuredClone(entry.record));
     if (next === undefined) return { record: structuredClone(entry.record), changed: false };
     entry.record = structuredClone(next);
+    if (next.expiresAt !== undefined) entry.context = null;
     return { record: structuredClone(next), changed: true };
   }
 
@@ -78,15 +77,40 @@ export class MemoryTaskStore implements TaskStore {
     );
   }
 
+  async dueForCheck(now: number, limit: number): Promise<string[]> {
+    const due: TaskRecord[] = [];
+    for (const { record } of this.entries.values()) {
+      if (record.checkAt !== undefined && record.checkAt <= now) due.push(record);
+    }
+    return due
+      .sort((a, b) => a.checkAt! - b.checkAt!)
+      .slice(0, limit)
+      .map((record) => record.taskId);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.entries.clear();
     this.byOwner.clear();
   }
 
+  private checkLimits(owner: string, limits: TaskLimits): void {
+    const { perOwner, total } = limits;
+    if (perOwner !== undefined && (this.byOwner.get(owner)?.size ?? 0) >= perOwner) {
+      // Count only what is still live before refusing.
+      for (const taskId of [...(this.byOwner.get(owner) ?? [])]) this.live(taskId);
+      if ((this.byOwner.get(owner)?.size ?? 0) >= perOwner) throw new TaskLimitError('perOwner', perOwner);
+    }
+    if (total !== undefined && this.entries.size >= total) {
+      this.sweep();
+      if (this.entries.size >= total) throw new TaskLimitError('total', total);
+    }
+  }
+
   private live(taskId: string): Entry | undefined {
     const entry = this.entries.get(taskId);
-    if (entry && entry.expiresAt <= Date.now()) {
+    const expiresAt = entry?.record.expiresAt;
+    if (entry && expiresAt !== undefined && expiresAt <= Date.now()) {
       this.forget(taskId, entry);
       return undefined;
     }
@@ -103,7 +127,8 @@ export class MemoryTaskStore implements TaskStore {
   private sweep(): void {
     const now = Date.now();
     for (const [taskId, entry] of this.entries) {
-      if (entry.expiresAt <= now) this.forget(taskId, entry);
+      const { expiresAt } = entry.record;
+      if (expiresAt !== undefined && expiresAt <= now) this.forget(taskId, entry);
     }
   }
 }

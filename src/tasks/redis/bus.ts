@@ -14,6 +14,8 @@ export class RedisTaskEventBus implements TaskEventBus {
   constructor(
     private readonly publisher: Redis,
     private readonly channel: string,
+    /** Applied to the subscriber connection this bus opens (e.g. to report its errors). */
+    private readonly prepare: (subscriber: Redis) => Redis = (subscriber) => subscriber,
   ) {}
 
   async publish(event: TaskEvent): Promise<void> {
@@ -38,7 +40,7 @@ export class RedisTaskEventBus implements TaskEventBus {
 
   private ensureSubscribed(): Promise<void> {
     this.subscribing ??= (async () => {
-      const subscriber = this.publisher.duplicate();
+      const subscriber = this.prepare(this.publisher.duplicate());
       this.subscriber = subscriber;
       subscriber.on('message', (_channel: string, message: string) => this.deliver(message));
       // Resolves once Redis acknowledged the subscription: nothing published afterwards is missed.

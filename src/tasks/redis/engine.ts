@@ -1,9 +1,13 @@
 import { Redis } from 'ioredis';
 import { ComposedTaskEngine } from '../engine.js';
+import { redact } from '../redact.js';
+import type { TaskLimits } from '../seams.js';
+import type { DurabilityOptions } from '../tuning.js';
+import type { TaskRecord } from '../types.js';
 import { RedisTaskEventBus } from './bus.js';
 import { redisKeys } from './keys.js';
 import { BullMQTaskQueue } from './queue.js';
-import { RedisTaskStore } from './store.js';
+import { checkInserted, RedisTaskStore } from './store.js';
 
 export interface RedisTaskEngineOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://`); ignored when `redis` is given. */
@@ -16,66 +20,128 @@ export interface RedisTaskEngineOptions {
   prefix?: string;
   /** Legs this process runs at once when it is a worker (default 10). */
   concurrency?: number;
-  /** A worker's claim on a running leg; after a crash the leg runs again elsewhere once this lapses (default 30 s). */
+  /**
+   * A worker's claim on a running leg, renewed every half of it; after a crash the leg runs again elsewhere once it
+   * lapses (default 4 s). A handler that blocks the event loop longer than this may run twice.
+   */
   leaseMs?: number;
-  /** How many crashes a leg survives before it is abandoned (default 3). */
+  /** How often workers look for legs whose claim lapsed (default 1 s). */
+  stalledCheckMs?: number;
+  /** How many crashes a leg survives before its task fails (default 3); same as `durability.maxStalledCount`. */
   maxStalledCount?: number;
-  /** How often queued legs of expired tasks are removed (default 60 s; 0 disables). */
-  sweepIntervalMs?: number;
+  /** Reconciler, settle retries and shutdown grace: see {@link DurabilityOptions}. */
+  durability?: DurabilityOptions;
 }
 
+/** Defaults that bound recovery after `kill -9` of a worker: about lease + stalled check, under 5 s. */
+export const REDIS_LEASE_MS = 4_000;
+export const REDIS_STALLED_CHECK_MS = 1_000;
+
 /**
- * Durable, distributed tasks on Redis: records and snapshots with real expiries, legs on a BullMQ queue that any
+ * Durable, distributed tasks on Redis: records and snapshots in our own keys, legs on a BullMQ queue that any
  * number of worker processes consume, events (cancel, changes) over pub/sub. Any front end answers for any task.
+ * Constructing one does no I/O; `start` connects.
  */
 export class RedisTaskEngine extends ComposedTaskEngine {
   private readonly connection: Redis;
   private readonly ownsConnection: boolean;
   private readonly legs: BullMQTaskQueue;
-  private sweeper?: NodeJS.Timeout;
+  private readonly records: RedisTaskStore;
+  /** The Redis server, password redacted, for messages. */
+  readonly where: string;
 
   constructor(options: RedisTaskEngineOptions) {
     if (!options.redis && !options.url)
       throw new TypeError('RedisTaskEngine needs a url or a redis connection.');
     const connection =
-      options.redis ?? new Redis(options.url!, { lazyConnect: false, maxRetriesPerRequest: 3 });
+      options.redis ?? new Redis(options.url!, { lazyConnect: true, maxRetriesPerRequest: 3 });
     const keys = redisKeys(options.prefix ?? 'taskmcp', options.name);
+    // Connections made after start report their trouble through this engine's log (`this` exists only after super).
+    const self: { engine?: RedisTaskEngine } = {};
+    const watched = (redis: Redis) => self.engine?.watched(redis) ?? redis;
     const legs = new BullMQTaskQueue(connection, {
       prefix: keys.queuePrefix,
-      leaseMs: options.leaseMs ?? 30_000,
-      maxStalledCount: options.maxStalledCount ?? 3,
+      leaseMs: options.leaseMs ?? REDIS_LEASE_MS,
+      stalledCheckMs: options.stalledCheckMs ?? REDIS_STALLED_CHECK_MS,
+      // BullMQ's workers need a connection that waits out outages instead of failing commands.
+      workerConnection: () => watched(connection.duplicate({ maxRetriesPerRequest: null })),
     });
+    const records = new RedisTaskStore(connection, keys);
     super({
       kind: 'redis',
       distributed: true,
-      store: new RedisTaskStore(connection, keys),
-      bus: new RedisTaskEventBus(connection, keys.events),
+      store: records,
+      bus: new RedisTaskEventBus(connection, keys.events, watched),
       queue: legs,
       concurrency: options.concurrency,
+      durability: { maxStalledCount: options.maxStalledCount, ...options.durability },
     });
+    self.engine = this;
     this.connection = connection;
     this.ownsConnection = !options.redis;
     this.legs = legs;
-    const every = options.sweepIntervalMs ?? 60_000;
-    if (every > 0) {
-      this.sweeper = setInterval(() => void this.sweep().catch(() => {}), every);
-      this.sweeper.unref();
-    }
+    this.records = records;
+    this.where = options.url
+      ? redact(options.url)
+      : `redis://${connection.options.host}:${connection.options.port}/${connection.options.db ?? 0}`;
   }
 
-  /** Remove queued legs of tasks that expired before any worker ran them; returns how many were removed. */
-  sweep(): Promise<number> {
-    return this.legs.sweep(async (taskId) => (await this.store.get(taskId)) !== null);
-  }
-
-  /** Legs queued and not yet started. */
+  /** Legs queued and not yet started (for tests and monitoring). */
   pendingLegs(): Promise<number> {
     return this.legs.pending();
   }
 
-  override async close(options?: { drainMs?: number }): Promise<void> {
-    clearInterval(this.sweeper);
-    await super.close(options);
+  protected override async open(): Promise<void> {
+    this.watched(this.connection);
+    if (this.ownsConnection) {
+      await this.connection.connect().catch((error: Error) => {
+        throw new Error(`Cannot reach Redis at ${this.where}: ${error.message}`, { cause: error });
+      });
+    }
+    await this.legs.open(() => {});
+  }
+
+  protected override async shut(): Promise<void> {
     if (this.ownsConnection) await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+
+  /** The record, its context and its first leg in one MULTI: no crash can leave one without the others. */
+  protected override async insertQueued(
+    record: TaskRecord,
+    context: string,
+    limits: TaskLimits,
+  ): Promise<void> {
+    const multi = await this.legs.transaction();
+    this.records.queueInsert(multi, record, context, limits);
+    this.legs.queueAdd(multi, { taskId: record.taskId, leg: 1, attempt: 1 });
+    const replies = await multi.exec();
+    if (!replies) throw new Error(`Creating task ${record.taskId} was aborted.`);
+    const [[insertError, inserted], [queueError]] = replies as [
+      [Error | null, unknown],
+      [Error | null, unknown],
+    ];
+    if (insertError) throw insertError;
+    if (queueError) throw queueError;
+    // A refused insert leaves a queued leg with no record behind it: the worker that takes it finds nothing to run.
+    checkInserted(record, limits, inserted);
+  }
+
+  /** The store's scripts announce every change themselves. */
+  protected override async announce(): Promise<void> {}
+
+  /** Report a connection's trouble once per outage, naming the server (password redacted), and its recovery. */
+  private watched(redis: Redis): Redis {
+    let down = false;
+    redis.on('error', (error: Error) => {
+      if (down) return;
+      down = true;
+      this.log('warning', `Redis at ${this.where} is unreachable (${error.message}); retrying.`);
+    });
+    redis.on('ready', () => {
+      if (!down) return;
+      down = false;
+      this.log('info', `Redis at ${this.where} is reachable again.`);
+    });
+    return redis;
   }
 }

@@ -1,110 +1,155 @@
-import { randomBytes } from 'node:crypto';
-import { Queue, Worker } from 'bullmq';
+import { type ConnectionOptions, Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { QueuedLeg, TaskQueue } from '../seams.js';
+import type { LegDelivery, QueuedLeg, TaskQueue } from '../seams.js';
+import type { ScriptTransaction } from './scripts.js';
 
 export interface BullMQTaskQueueOptions {
   /** BullMQ key prefix (hash-tagged per server, see keys.ts). */
   prefix: string;
-  /** How long a worker's claim on a leg lasts without renewal; a crashed worker's legs are re-run after it. */
+  /** How long a worker's claim on a leg lasts without renewal; a crashed worker's legs run again after it. */
   leaseMs: number;
-  /** How often a crashed leg may be re-delivered before BullMQ gives up on it. */
-  maxStalledCount: number;
+  /** How often workers look for legs whose claim lapsed. */
+  stalledCheckMs: number;
+  /** A dedicated connection for the worker (BullMQ needs one that never gives up on a command); closed with us. */
+  workerConnection: () => Redis;
 }
 
 const QUEUE_NAME = 'legs';
 
 /**
- * Legs as BullMQ jobs. The first leg's job id is the task id; later legs and retries get `<taskId>-<leg>-<attempt>`,
- * and a leg handed back by a worker that is shutting down gets a fresh suffix. Jobs are removed as soon as they are
- * processed: the outcome lives in the task record, so a job never outlives its task.
+ * BullMQ's own stalled limit, set out of reach: when a leg is lost too often the engine fails its task (it reads
+ * BullMQ's stalled counter on delivery), because a job BullMQ fails by itself leaves no trace in the task record.
+ */
+const NEVER = 1_000_000;
+
+/**
+ * Legs as BullMQ jobs. The first leg's job id is the task id; later legs and retries get `<taskId>-<leg>-<attempt>`.
+ * Ids are deterministic, so queueing a leg twice is a no-op and the reconciler can ask whether a leg is held. Jobs
+ * are removed as soon as they are processed: the outcome lives in the task record, so a job never outlives its task.
  */
 export class BullMQTaskQueue implements TaskQueue {
-  private readonly queue: Queue;
+  private producer?: Queue;
   private worker?: Worker;
+  private workerRedis?: Redis;
 
   constructor(
     private readonly connection: Redis,
     private readonly options: BullMQTaskQueueOptions,
-  ) {
+  ) {}
+
+  /** Create the producer (the constructor does no I/O); `onError` hears about connection trouble. */
+  async open(onError: (error: Error) => void): Promise<void> {
     // BullMQ keeps an events stream (10,000 entries by default) for QueueEvents listeners; task state lives in our own
     // records and events, so nothing reads it: keep it short instead of paying for it per task.
-    this.queue = new Queue(QUEUE_NAME, {
-      connection,
-      prefix: options.prefix,
+    this.producer = new Queue(QUEUE_NAME, {
+      connection: this.connection as ConnectionOptions,
+      prefix: this.options.prefix,
       streams: { events: { maxLen: 100 } },
     });
+    this.producer.on('error', onError);
+    await this.producer.waitUntilReady();
   }
 
-  async enqueue(job: QueuedLeg, options: { delayMs?: number; redelivery?: boolean } = {}): Promise<void> {
-    await this.queue.add('leg', job, {
-      jobId: jobIdFor(job, options.redelivery ?? false),
-      delay: options.delayMs,
-      removeOnComplete: true,
-      removeOnFail: true,
-    });
+  async enqueue(job: QueuedLeg, options: { delayMs?: number } = {}): Promise<void> {
+    await this.queue().add('leg', job, jobOptions(job, options.delayMs));
+  }
+
+  /**
+   * A MULTI on the shared connection that BullMQ can queue its job scripts on (BullMQ adds its command runner to
+   * the transactions of the client it wraps; our own scripts are defined on the same connection).
+   */
+  async transaction(): Promise<ScriptTransaction> {
+    const client = (await this.queue().getBackend().client) as unknown as { multi(): ScriptTransaction };
+    return client.multi();
+  }
+
+  /** Queue a leg on a {@link transaction} (creation: the record and its first leg in one MULTI). */
+  queueAdd(multi: ScriptTransaction, job: QueuedLeg): void {
+    const entry = new Job(this.queue(), 'leg', job, jobOptions(job), jobIdFor(job));
+    // Queued synchronously on `multi`; the outcome is read from `multi.exec()`.
+    void entry.addJob(multi as never).catch(() => {});
+  }
+
+  async holds(job: QueuedLeg): Promise<boolean> {
+    return (await this.connection.exists(this.queue().toKey(jobIdFor(job)))) === 1;
   }
 
   async remove(job: QueuedLeg): Promise<void> {
     try {
-      await this.queue.remove(jobIdFor(job, false));
+      await this.queue().remove(jobIdFor(job));
     } catch {
       // A running (locked) job cannot be removed; the engine aborts it through the event bus instead.
     }
   }
 
-  async consume(process: (job: QueuedLeg) => Promise<void>, options: { concurrency: number }): Promise<void> {
+  async consume(
+    process: (delivery: LegDelivery) => Promise<void>,
+    options: { concurrency: number },
+  ): Promise<void> {
     if (this.worker) throw new Error('This task queue already has a consumer.');
-    this.worker = new Worker(QUEUE_NAME, (job) => process(job.data as QueuedLeg), {
-      // BullMQ needs a connection that never gives up on blocking commands; it duplicates this one.
-      connection: this.connection.duplicate({ maxRetriesPerRequest: null }),
-      prefix: this.options.prefix,
-      concurrency: options.concurrency,
-      lockDuration: this.options.leaseMs,
-      stalledInterval: Math.max(250, Math.floor(this.options.leaseMs / 2)),
-      maxStalledCount: this.options.maxStalledCount,
-      removeOnComplete: { count: 0 },
-      removeOnFail: { count: 0 },
-    });
-    this.worker.on('error', () => {
-      // Connection hiccups are retried by BullMQ; the engine's records stay the source of truth.
-    });
+    this.workerRedis = this.options.workerConnection();
+    this.worker = new Worker(
+      QUEUE_NAME,
+      async (job, token) => {
+        let handedBack = false;
+        await process({
+          ...(job.data as QueuedLeg),
+          crashes: job.stalledCounter,
+          handBack: async () => {
+            handedBack = true;
+            await job.moveToWait(token);
+          },
+        });
+        // Tells BullMQ the job went back to the queue on purpose: not completed, not failed.
+        if (handedBack) throw new WaitingError();
+      },
+      {
+        connection: this.workerRedis as ConnectionOptions,
+        prefix: this.options.prefix,
+        concurrency: options.concurrency,
+        lockDuration: this.options.leaseMs,
+        stalledInterval: this.options.stalledCheckMs,
+        maxStalledCount: NEVER,
+        removeOnComplete: { count: 0 },
+        removeOnFail: { count: 0 },
+      },
+    );
+    // Connection trouble is reported by the engine's connection listeners; BullMQ retries by itself.
+    this.worker.on('error', () => {});
     await this.worker.waitUntilReady();
   }
 
-  /**
-   * Remove queued legs (waiting or delayed) whose task no longer exists: its TTL passed while no worker ran it.
-   * Processed jobs are removed at once, so these are the only jobs that could outlive their task.
-   */
-  async sweep(taskExists: (taskId: string) => Promise<boolean>, limit = 1000): Promise<number> {
-    const jobs = await this.queue.getJobs(['wait', 'delayed', 'prioritized'], 0, limit - 1);
-    let removed = 0;
-    for (const job of jobs) {
-      if (!job?.id || (await taskExists((job.data as QueuedLeg).taskId))) continue;
-      try {
-        await job.remove();
-        removed++;
-      } catch {
-        // Picked up by a worker meanwhile; the worker finds no record and drops it.
-      }
-    }
-    return removed;
+  async stopConsuming(): Promise<void> {
+    await this.worker?.pause(true);
   }
 
-  /** Number of legs not yet started (for tests and monitoring). */
+  /**
+   * Legs queued but not yet started, and the lowest-level view of them, for tests and monitoring.
+   */
   pending(): Promise<number> {
-    return this.queue.getJobCountByTypes('wait', 'delayed', 'prioritized');
+    return this.queue().getJobCountByTypes('wait', 'delayed', 'prioritized');
   }
 
   async close(): Promise<void> {
-    // Closing the worker stops fetching and waits for the legs in flight; the producer stays usable until then so a
-    // leg being handed back can still be queued.
-    await this.worker?.close();
-    await this.queue.close();
+    // Running legs were drained or handed back by the engine; a hung one keeps nothing alive: its lock lapses.
+    await this.worker?.close(true);
+    await this.producer?.close();
+    const workerRedis = this.workerRedis;
+    this.worker = undefined;
+    this.workerRedis = undefined;
+    if (workerRedis) await workerRedis.quit().catch(() => workerRedis.disconnect());
+  }
+
+  private queue(): Queue {
+    if (!this.producer) throw new Error('The task queue is not open: start the engine first.');
+    return this.producer;
   }
 }
 
-function jobIdFor(job: QueuedLeg, redelivery: boolean): string {
-  const base = job.leg === 1 && job.attempt === 1 ? job.taskId : `${job.taskId}-${job.leg}-${job.attempt}`;
-  return redelivery ? `${base}-r${randomBytes(6).toString('base64url')}` : base;
+function jobIdFor(job: QueuedLeg): string {
+  return job.leg === 1 && job.attempt === 1 ? job.taskId : `${job.taskId}-${job.leg}-${job.attempt}`;
+}
+
+function jobOptions(job: QueuedLeg, delayMs?: number) {
+  return { jobId: jobIdFor(job), delay: delayMs, removeOnComplete: true, removeOnFail: true };
 }

@@ -1,60 +1,32 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { decodeCursor, isAfter, pageOf, type TaskPage } from '../listing.js';
-import type { TaskStore } from '../seams.js';
+import { TaskLimitError, type TaskLimits, type TaskStore } from '../seams.js';
 import type { TaskRecord } from '../types.js';
 import type { RedisKeys } from './keys.js';
-
-/**
- * Compare-and-set on one key: replace the value only if it is still exactly what the caller read, keeping the
- * key's expiry. Optimistic concurrency without WATCH, which would need one connection per concurrent update.
- */
-const COMPARE_AND_SET = `
-local current = redis.call('GET', KEYS[1])
-if not current then return -1 end
-if current ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
-return 1`;
-
-/**
- * Insert a task: the record (only if new), its context, and its entry in the owner's listing, all expiring with the
- * task. The listing is a sorted set scored by expiry, so expired entries are trimmed by score on every insert and
- * the set itself expires with the owner's longest-lived task: nothing outlives the TTLs even with no process running.
- * KEYS: record, context, owner set. ARGV: record JSON, context, expiresAt, taskId, now (all ms).
- */
-const INSERT = `
-if not redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[3], 'NX') then return 0 end
-redis.call('SET', KEYS[2], ARGV[2], 'PXAT', ARGV[3])
-redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[5])
-if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[3]) - tonumber(ARGV[5]) then
-  redis.call('PEXPIREAT', KEYS[3], ARGV[3])
-end
-return 1`;
+import { type ScriptCommands, type ScriptTransaction, withScripts } from './scripts.js';
 
 const MAX_CONFLICT_RETRIES = 50;
 /** Owner-set entries read per round trip while filling a page. */
 const LIST_BATCH = 100;
-
-/** The scripts as commands on the connection: ioredis sends them as EVALSHA (the source only once per server). */
-interface ScriptCommands {
-  taskmcpCompareAndSet(key: string, expected: string, next: string): Promise<number>;
-  taskmcpInsert(...keysThenArgs: Array<string | number>): Promise<number>;
-}
-
-function withScripts(redis: Redis): Redis & ScriptCommands {
-  const scripted = redis as Redis & Partial<ScriptCommands>;
-  if (!scripted.taskmcpCompareAndSet)
-    redis.defineCommand('taskmcpCompareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
-  if (!scripted.taskmcpInsert) redis.defineCommand('taskmcpInsert', { numberOfKeys: 3, lua: INSERT });
-  return redis as Redis & ScriptCommands;
-}
+/** Records this process remembers as last read or written, so its next update is one round trip. */
+const REMEMBERED = 10_000;
+/** How long one process's reconciler keeps its turn. */
+const CHECK_TURN_MS = 500;
 
 /**
- * Task records as JSON strings with a real Redis expiry (`PXAT createdAt + ttlMs`), so nothing about a task outlives
- * its TTL even if no process is running. The context snapshot is a second key with the same expiry.
+ * Task records as JSON strings: no expiry while the task runs, a real Redis expiry (`PXAT expiresAt`) once it has
+ * ended, so nothing about a finished task outlives its retention even if no process is running. The context
+ * snapshot is a second key, deleted when the task ends. Every write also announces the change on the events
+ * channel, in the same script, so a transition is one round trip.
  */
 export class RedisTaskStore implements TaskStore {
+  /** Changes are published by the store's own scripts; the engine need not publish them again. */
+  readonly announcesChanges = true;
   private readonly redis: Redis & ScriptCommands;
+  /** Last JSON seen per task: the expected value of the next compare-and-set. */
+  private readonly remembered = new Map<string, string>();
+  private readonly token = randomBytes(8).toString('hex');
 
   constructor(
     redis: Redis,
@@ -63,19 +35,13 @@ export class RedisTaskStore implements TaskStore {
     this.redis = withScripts(redis);
   }
 
-  async insert(record: TaskRecord, context: string): Promise<void> {
-    const expiresAt = record.createdAt + record.ttlMs;
-    const created = await this.redis.taskmcpInsert(
-      this.keys.task(record.taskId),
-      this.keys.context(record.taskId),
-      this.keys.owner(record.owner),
-      JSON.stringify(record),
-      context,
-      expiresAt,
-      record.taskId,
-      Date.now(),
-    );
-    if (created !== 1) throw new Error(`Task ${record.taskId} already exists.`);
+  async insert(record: TaskRecord, context: string, limits: TaskLimits = {}): Promise<void> {
+    checkInserted(record, limits, await this.insertScript(this.redis, record, context, limits));
+  }
+
+  /** Queue the insert on a transaction (see {@link insert}); check its reply with {@link checkInserted}. */
+  queueInsert(multi: ScriptTransaction, record: TaskRecord, context: string, limits: TaskLimits): void {
+    void this.insertScript(multi, record, context, limits);
   }
 
   async get(taskId: string): Promise<TaskRecord | null> {
@@ -83,8 +49,11 @@ export class RedisTaskStore implements TaskStore {
     return raw === null ? null : (JSON.parse(raw) as TaskRecord);
   }
 
-  getContext(taskId: string): Promise<string | null> {
-    return this.redis.get(this.keys.context(taskId));
+  async load(taskId: string): Promise<{ record: TaskRecord; context: string | null } | null> {
+    const [raw, context] = await this.redis.mget(this.keys.task(taskId), this.keys.context(taskId));
+    if (raw === null || raw === undefined) return null;
+    this.remember(taskId, raw);
+    return { record: JSON.parse(raw) as TaskRecord, context: context ?? null };
   }
 
   async update(
@@ -92,17 +61,47 @@ export class RedisTaskStore implements TaskStore {
     change: (current: TaskRecord) => TaskRecord | undefined,
   ): Promise<{ record: TaskRecord; changed: boolean } | null> {
     const key = this.keys.task(taskId);
+    let raw = this.remembered.get(taskId) ?? null;
+    // A remembered value may be stale: it is only trusted for a write, which the script checks.
+    let fresh = raw === null;
+    if (raw === null) raw = await this.redis.get(key);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-      const raw = await this.redis.get(key);
-      if (raw === null) return null;
+      if (raw === null) {
+        this.remembered.delete(taskId);
+        return null;
+      }
       const current = JSON.parse(raw) as TaskRecord;
       const next = change(structuredClone(current));
-      if (next === undefined) return { record: current, changed: false };
+      if (next === undefined) {
+        if (fresh) return { record: current, changed: false };
+        raw = await this.redis.get(key);
+        fresh = true;
+        continue;
+      }
       const written = JSON.stringify(next);
-      const outcome = await this.redis.taskmcpCompareAndSet(key, raw, written);
-      if (outcome === 1) return { record: next, changed: true };
-      if (outcome === -1) return null; // expired between the read and the write
-      // Someone else wrote first: read again and re-apply the change to their version.
+      const terminal = next.expiresAt !== undefined;
+      const outcome = await this.redis.taskmcpCompareAndSet(
+        key,
+        this.keys.context(taskId),
+        this.keys.live,
+        this.keys.expiring,
+        this.keys.events,
+        raw,
+        written,
+        taskId,
+        next.checkAt ?? '',
+        next.expiresAt ?? '',
+        `${encodeURIComponent(next.owner)} ${taskId}`,
+        JSON.stringify({ type: 'changed', taskId, status: next.status }),
+      );
+      if (outcome === 1) {
+        if (terminal) this.remembered.delete(taskId);
+        else this.remember(taskId, written);
+        return { record: next, changed: true };
+      }
+      // Someone else wrote first (or the remembered value was stale): the script answered with the current value.
+      raw = typeof outcome === 'string' ? outcome : null;
+      fresh = true;
     }
     throw new Error(
       `Task ${taskId} is being updated too concurrently; gave up after ${MAX_CONFLICT_RETRIES} attempts.`,
@@ -112,9 +111,7 @@ export class RedisTaskStore implements TaskStore {
   async listByOwner(owner: string, page: { cursor?: string; limit: number }): Promise<TaskPage> {
     const after = decodeCursor(page.cursor);
     const key = this.keys.owner(owner);
-    // Entries at or below now are expired tasks the next insert trims; start above them (or at the cursor).
-    const now = Date.now();
-    const min = after && after.expiresAt > now ? String(after.expiresAt) : `(${now}`;
+    const min = after ? String(after.createdAt) : '-inf';
     const records: TaskRecord[] = [];
     for (let offset = 0; records.length <= page.limit; offset += LIST_BATCH) {
       const flat = await this.redis.zrangebyscore(
@@ -128,11 +125,11 @@ export class RedisTaskStore implements TaskStore {
       );
       const ids: string[] = [];
       for (let i = 0; i < flat.length; i += 2) {
-        if (isAfter({ taskId: flat[i]!, expiresAt: Number(flat[i + 1]) }, after)) ids.push(flat[i]!);
+        if (isAfter({ taskId: flat[i]!, createdAt: Number(flat[i + 1]) }, after)) ids.push(flat[i]!);
       }
       const raws = ids.length > 0 ? await this.redis.mget(ids.map((id) => this.keys.task(id))) : [];
       for (const raw of raws) {
-        if (raw === null) continue; // expired since the range was read
+        if (raw === null) continue; // expired, not yet pruned from the listing
         const record = JSON.parse(raw) as TaskRecord;
         if (record.owner === owner) records.push(record);
       }
@@ -141,7 +138,64 @@ export class RedisTaskStore implements TaskStore {
     return pageOf(records.slice(0, page.limit + 1), page.limit);
   }
 
+  dueForCheck(now: number, limit: number): Promise<string[]> {
+    const { checkLock, live, expiring, ownerPrefix } = this.keys;
+    return this.redis.taskmcpDueForCheck(
+      checkLock,
+      live,
+      expiring,
+      CHECK_TURN_MS,
+      this.token,
+      now,
+      limit,
+      ownerPrefix,
+    );
+  }
+
   async close(): Promise<void> {
     // The connection belongs to the engine, which closes it.
+    this.remembered.clear();
   }
+
+  private insertScript(
+    target: Pick<ScriptCommands, 'taskmcpInsert'> | ScriptTransaction,
+    record: TaskRecord,
+    context: string,
+    limits: TaskLimits,
+  ): Promise<unknown> | unknown {
+    const written = JSON.stringify(record);
+    this.remember(record.taskId, written);
+    return target.taskmcpInsert(
+      this.keys.task(record.taskId),
+      this.keys.context(record.taskId),
+      this.keys.owner(record.owner),
+      this.keys.live,
+      this.keys.expiring,
+      written,
+      context,
+      record.taskId,
+      record.createdAt,
+      record.checkAt ?? '',
+      Date.now(),
+      limits.perOwner ?? -1,
+      limits.total ?? -1,
+      this.keys.ownerPrefix,
+    );
+  }
+
+  private remember(taskId: string, raw: string): void {
+    this.remembered.delete(taskId);
+    this.remembered.set(taskId, raw);
+    if (this.remembered.size > REMEMBERED) {
+      this.remembered.delete(this.remembered.keys().next().value as string);
+    }
+  }
+}
+
+/** Turn the insert script's reply into success or the matching error. */
+export function checkInserted(record: TaskRecord, limits: TaskLimits, reply: unknown): void {
+  if (reply === 1) return;
+  if (reply === -1) throw new TaskLimitError('perOwner', limits.perOwner!);
+  if (reply === -2) throw new TaskLimitError('total', limits.total!);
+  throw new Error(`Task ${record.taskId} already exists.`);
 }

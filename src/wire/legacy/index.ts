@@ -31,7 +31,7 @@ export interface LegacyTasks {
   /** Create the task for a task-augmented `tools/call` and answer with its `CreateTaskResult`. */
   createTask(
     tool: ToolDefinition,
-    args: Record<string, unknown>,
+    args: { raw: Record<string, unknown>; parsed: unknown },
     caller: CallerInfo,
     params: CallToolRequest['params'],
     ctx: ServerContext,

@@ -5,6 +5,7 @@
  */
 import { type CallToolResult, RELATED_TASK_META_KEY } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode } from '../../errors.js';
+import { retentionFromCreation } from '../../tasks/transitions.js';
 import type { TaskRecord, TaskStatus } from '../../tasks/types.js';
 
 export { RELATED_TASK_META_KEY };
@@ -22,7 +23,7 @@ export function legacyTask(record: TaskRecord): Record<string, unknown> {
     status,
     createdAt: new Date(record.createdAt).toISOString(),
     lastUpdatedAt: new Date(record.lastUpdatedAt).toISOString(),
-    ttl: record.ttlMs,
+    ttl: retentionFromCreation(record, Date.now()),
     pollInterval: record.pollIntervalMs,
   };
   const message = record.statusMessage ?? (status === 'failed' ? firstText(record.result) : undefined);

@@ -1,3 +1,4 @@
+import { retentionFromCreation } from '../../tasks/transitions.js';
 import type { TaskRecord } from '../../tasks/types.js';
 
 /** The fields every task shape of the 2026-07-28 tasks extension carries. */
@@ -7,7 +8,7 @@ function taskFields(record: TaskRecord): Record<string, unknown> {
     status: record.status,
     createdAt: new Date(record.createdAt).toISOString(),
     lastUpdatedAt: new Date(record.lastUpdatedAt).toISOString(),
-    ttlMs: record.ttlMs,
+    ttlMs: retentionFromCreation(record, Date.now()),
     pollIntervalMs: record.pollIntervalMs,
   };
   if (record.statusMessage !== undefined) fields.statusMessage = record.statusMessage;

@@ -1,0 +1,266 @@
+/**
+ * The worker side of an engine: run delivered legs, store how they ended, and stop in bounded time.
+ *
+ * Two promises hold here. A leg whose handler returned has its outcome stored, retrying through store outages for
+ * up to `settleDeadlineMs`, and is never handed back to run again. And shutdown is bounded: running handlers get
+ * `drainMs` to finish, then their signal fires, then `shutdownGraceMs` later the legs still running are handed back
+ * to the queue for another worker.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TaskErrorCode } from '../errors.js';
+import type { LegDelivery, QueuedLeg, TaskQueue, TaskStore } from './seams.js';
+import { failedRecord, isCurrentLeg, progressedRecord, settledRecord, stamped } from './transitions.js';
+import type { Durability, EngineLog } from './tuning.js';
+import type { LegOutcome, LegRunner, TaskRecord } from './types.js';
+
+/** Why a running leg was aborted; carried as the `AbortSignal.reason`. */
+export class TaskAbortReason extends Error {
+  constructor(
+    readonly kind: 'cancelled' | 'timeout' | 'shutdown',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TaskAbortReason';
+  }
+}
+
+interface RunningLeg {
+  delivery: LegDelivery;
+  controller: AbortController;
+  /** The handler has returned: the outcome is being stored and the leg must not be handed back. */
+  returned: boolean;
+  handedBack: boolean;
+  done: Promise<void>;
+}
+
+export interface LegExecutorOptions {
+  store: TaskStore;
+  queue: TaskQueue;
+  runner: LegRunner;
+  durability: Durability;
+  log: EngineLog;
+  /** Tell watchers a record changed (best effort). */
+  announce(record: TaskRecord): Promise<void>;
+}
+
+export class LegExecutor {
+  private readonly running = new Set<RunningLeg>();
+
+  constructor(private readonly options: LegExecutorOptions) {}
+
+  /** The queue's consumer: never rejects. */
+  readonly run = (delivery: LegDelivery): Promise<void> => {
+    const leg: RunningLeg = {
+      delivery,
+      controller: new AbortController(),
+      returned: false,
+      handedBack: false,
+      done: Promise.resolve(),
+    };
+    this.running.add(leg);
+    leg.done = this.execute(leg)
+      .catch((error: Error) =>
+        this.options.log(
+          'error',
+          `task ${delivery.taskId}: leg ${delivery.leg} failed to run: ${error.message}`,
+        ),
+      )
+      .finally(() => this.running.delete(leg));
+    return leg.done;
+  };
+
+  /** Abort the handlers running legs of `taskId` in this process (a cancel from any process). */
+  abort(taskId: string, reason: TaskAbortReason): void {
+    for (const leg of this.running) {
+      if (leg.delivery.taskId === taskId) leg.controller.abort(reason);
+    }
+  }
+
+  /**
+   * Bounded shutdown (the queue has stopped handing out legs): wait up to `drainMs` for running legs, then fire
+   * their signals, wait `shutdownGraceMs`, and hand back whatever still runs. Legs whose handler returned are
+   * waited for until their outcome is stored.
+   */
+  async drain(drainMs: number): Promise<void> {
+    await this.settledWithin(drainMs);
+    if (this.running.size === 0) return;
+    for (const leg of this.running) {
+      leg.controller.abort(new TaskAbortReason('shutdown', 'The server is shutting down.'));
+    }
+    await this.settledWithin(this.options.durability.shutdownGraceMs);
+    const storing: Promise<void>[] = [];
+    for (const leg of [...this.running]) {
+      if (leg.returned) {
+        storing.push(leg.done);
+        continue;
+      }
+      await this.handBack(leg);
+    }
+    await Promise.all(storing);
+  }
+
+  /** Give a leg that did not finish back to the queue, once. */
+  private async handBack(leg: RunningLeg): Promise<void> {
+    this.running.delete(leg);
+    if (leg.handedBack) return;
+    leg.handedBack = true;
+    await leg.delivery
+      .handBack()
+      .catch((error: Error) =>
+        this.options.log(
+          'warning',
+          `task ${leg.delivery.taskId}: could not hand the leg back: ${error.message}`,
+        ),
+      );
+  }
+
+  private async settledWithin(ms: number): Promise<void> {
+    if (this.running.size === 0) return;
+    const all = Promise.all([...this.running].map((leg) => leg.done));
+    await Promise.race([all, sleep(ms, undefined, { ref: false })]);
+  }
+
+  private async execute(leg: RunningLeg): Promise<void> {
+    const { delivery, controller } = leg;
+    const { store, durability } = this.options;
+    const job: QueuedLeg = { taskId: delivery.taskId, leg: delivery.leg, attempt: delivery.attempt };
+    // Read after registering the controller: a cancel that lands from now on aborts us through the bus, and one
+    // that landed before is visible here.
+    const loaded = await this.persistently(`task ${job.taskId}: reading the task`, () =>
+      store.load(job.taskId),
+    );
+    if (!loaded || !isCurrentLeg(loaded.record, job)) return;
+    const { record, context } = loaded;
+    if (delivery.crashes > durability.maxStalledCount) {
+      await this.giveUp(
+        job,
+        `The task's worker stopped ${delivery.crashes} times while running it (crashed, killed, or lost its lock); ` +
+          `giving up after ${durability.maxStalledCount + 1} runs.`,
+      );
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    if (record.timeoutMs !== undefined) {
+      const message = `The task timed out after ${record.timeoutMs} ms.`;
+      timer = setTimeout(() => {
+        controller.abort(new TaskAbortReason('timeout', message));
+        // Fail now rather than when (or if) the handler notices the signal.
+        void this.settle(job, { type: 'error', error: { code: TaskErrorCode.Timeout, message } }).catch(
+          () => {},
+        );
+      }, record.timeoutMs);
+    }
+    let outcome: LegOutcome;
+    try {
+      outcome = await this.options.runner({
+        taskId: record.taskId,
+        toolName: record.toolName,
+        owner: record.owner,
+        args: record.args,
+        leg: record.leg,
+        attempt: record.attempt,
+        maxAttempts: record.retry?.attempts ?? 1,
+        inputResponses: record.inputResponses,
+        requestState: record.requestState,
+        context,
+        signal: controller.signal,
+        reportProgress: (progress, total, message) => this.progress(job, progress, total, message),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      outcome = {
+        type: 'thrown',
+        message,
+        result: { content: [{ type: 'text', text: message }], isError: true },
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+    const reason = controller.signal.reason;
+    const stoppedByShutdown = reason instanceof TaskAbortReason && reason.kind === 'shutdown';
+    if (stoppedByShutdown && (outcome.type === 'thrown' || outcome.type === 'error')) {
+      // The handler gave up because we are stopping: another worker runs the leg from the start.
+      await this.handBack(leg);
+      return;
+    }
+    leg.returned = true;
+    await this.settle(job, outcome);
+  }
+
+  /** Store how a leg ended, unless the task moved on (cancelled, timed out, superseded) in the meantime. */
+  private async settle(job: QueuedLeg, outcome: LegOutcome): Promise<void> {
+    const { store, queue, durability } = this.options;
+    let retryDelayMs: number | undefined;
+    const updated = await this.persistently(`task ${job.taskId}: storing the outcome`, () =>
+      store.update(job.taskId, (current) => {
+        if (!isCurrentLeg(current, job)) return undefined;
+        const settled = settledRecord(current, outcome);
+        retryDelayMs = settled.retryDelayMs;
+        return stamped(settled.record, Date.now(), durability.livenessMs);
+      }),
+    );
+    if (!updated?.changed) return;
+    if (retryDelayMs !== undefined) {
+      const next = { ...job, attempt: job.attempt + 1 };
+      await this.persistently(`task ${job.taskId}: queueing attempt ${next.attempt}`, () =>
+        queue.enqueue(next, { delayMs: retryDelayMs }),
+      );
+    }
+    await this.options.announce(updated.record);
+  }
+
+  private async giveUp(job: QueuedLeg, message: string): Promise<void> {
+    this.options.log('error', `task ${job.taskId}: ${message}`);
+    const updated = await this.persistently(`task ${job.taskId}: storing the failure`, () =>
+      this.options.store.update(job.taskId, (current) =>
+        isCurrentLeg(current, job)
+          ? stamped(failedRecord(current, message), Date.now(), this.options.durability.livenessMs)
+          : undefined,
+      ),
+    );
+    if (updated?.changed) await this.options.announce(updated.record);
+  }
+
+  /** Progress is informational: a report that cannot be stored is logged, never thrown into the handler. */
+  private async progress(job: QueuedLeg, progress: number, total?: number, message?: string): Promise<void> {
+    try {
+      const updated = await this.options.store.update(job.taskId, (current) =>
+        isCurrentLeg(current, job)
+          ? stamped(
+              progressedRecord(current, progress, total, message),
+              Date.now(),
+              this.options.durability.livenessMs,
+            )
+          : undefined,
+      );
+      if (updated?.changed) await this.options.announce(updated.record);
+    } catch (error) {
+      this.options.log('debug', `task ${job.taskId}: progress not stored: ${(error as Error).message}`);
+    }
+  }
+
+  /** Run a store or queue operation, retrying with backoff through outages until `settleDeadlineMs` passes. */
+  private async persistently<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.options.durability.settleDeadlineMs;
+    let delayMs = 50;
+    let warned = false;
+    for (;;) {
+      try {
+        const value = await operation();
+        if (warned) this.options.log('info', `${what}: done after retrying.`);
+        return value;
+      } catch (error) {
+        if (Date.now() + delayMs > deadline) throw error;
+        if (!warned) {
+          warned = true;
+          this.options.log(
+            'warning',
+            `${what} failed (${(error as Error).message}); retrying for up to ${this.options.durability.settleDeadlineMs} ms.`,
+          );
+        }
+        await sleep(delayMs);
+        delayMs = Math.min(delayMs * 2, 2_000);
+      }
+    }
+  }
+}
