@@ -16,11 +16,11 @@ const MARKER = 'chaos-marker:redis-restart';
 export const redisRestart: Scenario = {
   id: 'redis-restart',
   title: '4. Redis restart mid-flight',
-  budgetMs: (quick) => (quick ? 70_000 : 150_000),
+  budgetMs: (quick) => (quick ? 70_000 : 120_000),
   async run(ctx) {
     const outages = ctx.quick ? [3_000] : [randomInt(3_000, 5_000), randomInt(7_000, 10_000)];
     const perRound = ctx.quick ? 16 : 24;
-    const settleMs = ctx.quick ? 30_000 : 60_000;
+    const settleMs = ctx.quick ? 25_000 : 45_000;
     const deployment = ctx.deployment('redisrestart', { leaseMs: LEASE_MS, maxStalledCount: 3 });
     const processes: Child[] = await Promise.all([
       startFrontEnd(deployment),

@@ -24,10 +24,10 @@ const QUICK = 2;
 export const sigtermDrain: Scenario = {
   id: 'sigterm-drain',
   title: '5. SIGTERM of a worker whose handlers ignore the signal',
-  budgetMs: (quick) => (quick ? 70_000 : 150_000),
+  budgetMs: (quick) => (quick ? 70_000 : 120_000),
   async run(ctx) {
     const rounds = ctx.quick ? 1 : 3;
-    const settleMs = ctx.quick ? 30_000 : 45_000;
+    const settleMs = 30_000;
     const deployment = ctx.deployment('sigterm', { leaseMs: LEASE_MS, maxStalledCount: 3 });
     const worker = () => startWorker(deployment, { concurrency: STUBBORN + QUICK, drainMs: DRAIN_MS });
     const front = await startFrontEnd(deployment);

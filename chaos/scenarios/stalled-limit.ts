@@ -23,7 +23,7 @@ export const stalledLimit: Scenario = {
   budgetMs: (quick) => (quick ? 60_000 : 90_000),
   async run(ctx) {
     const restartWaitMs = ctx.quick ? 15_000 : 20_000;
-    const verdictWaitMs = ctx.quick ? 20_000 : 30_000;
+    const verdictWaitMs = ctx.quick ? 15_000 : 30_000;
     const deployment = ctx.deployment('stalled', { leaseMs: LEASE_MS, maxStalledCount: MAX_STALLED });
     const start = () => startWorker(deployment, { concurrency: 1, drainMs: 0 });
     const [front, firstWorker] = await Promise.all([startFrontEnd(deployment), start()]);
