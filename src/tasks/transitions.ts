@@ -33,11 +33,10 @@ export function stamped(next: TaskRecord, now: number, livenessMs: number): Task
 
 /**
  * The retention to report on the wire, counted from creation as both protocol eras word it: exact once the task
- * has ended; while it runs, the least it can be (the task could end now and would then be kept `ttlMs`).
+ * has ended; while it runs, the least it can be (`ttlMs`: it will be kept at least that long after it ends).
  */
-export function retentionFromCreation(record: TaskRecord, now: number): number {
-  const end = record.expiresAt ?? Math.max(now, record.createdAt) + record.ttlMs;
-  return end - record.createdAt;
+export function retentionFromCreation(record: TaskRecord): number {
+  return record.expiresAt === undefined ? record.ttlMs : record.expiresAt - record.createdAt;
 }
 
 /**

@@ -327,7 +327,7 @@ export function describeEngineContract(
       });
       expect(done.result).toEqual({ content: [{ type: 'text', text: 'late but kept' }] });
       expect(done.expiresAt).toBe(done.lastUpdatedAt + 100);
-      expect(retentionFromCreation(done, Date.now())).toBe(done.expiresAt! - done.createdAt);
+      expect(retentionFromCreation(done)).toBe(done.expiresAt! - done.createdAt);
       await eventually(async () => (await engine.get(created.taskId)) === null);
       expect(await engine.cancel(created.taskId)).toBeNull();
       expect(await engine.answer(created.taskId, {})).toBeNull();

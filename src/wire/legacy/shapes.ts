@@ -23,7 +23,7 @@ export function legacyTask(record: TaskRecord): Record<string, unknown> {
     status,
     createdAt: new Date(record.createdAt).toISOString(),
     lastUpdatedAt: new Date(record.lastUpdatedAt).toISOString(),
-    ttl: retentionFromCreation(record, Date.now()),
+    ttl: retentionFromCreation(record),
     pollInterval: record.pollIntervalMs,
   };
   const message = record.statusMessage ?? (status === 'failed' ? firstText(record.result) : undefined);

@@ -8,7 +8,7 @@ function taskFields(record: TaskRecord): Record<string, unknown> {
     status: record.status,
     createdAt: new Date(record.createdAt).toISOString(),
     lastUpdatedAt: new Date(record.lastUpdatedAt).toISOString(),
-    ttlMs: retentionFromCreation(record, Date.now()),
+    ttlMs: retentionFromCreation(record),
     pollIntervalMs: record.pollIntervalMs,
   };
   if (record.statusMessage !== undefined) fields.statusMessage = record.statusMessage;
