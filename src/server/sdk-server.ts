@@ -17,6 +17,7 @@ import {
   advertiseTaskSupport,
   asToolCallResult,
   dispatchedElsewhere,
+  rejectMalformedInputResponses,
   serveToolCalls,
 } from '../wire/sdk-gaps.js';
 import { parseArguments, runHandler, withDeadline } from './invoke.js';
@@ -60,6 +61,7 @@ export function buildSdkServer(
     },
     instructions: internals.instructions,
   });
+  rejectMalformedInputResponses(server);
   for (const tool of internals.registry.list()) {
     const registered = server.registerTool(
       tool.name,

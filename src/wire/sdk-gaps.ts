@@ -7,12 +7,14 @@ import type {
   CallToolRequest,
   CallToolResult,
   InputRequiredResult,
+  JSONRPCMessage,
   McpServer,
   RegisteredTool,
   ServerContext,
   StandardSchemaV1,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { abbreviate, jsonKind, ProtocolErrorCode } from '../errors.js';
 
 /**
  * Serve a tasks method (`tasks/get`, `tasks/update`, `tasks/cancel`, legacy `tasks/result`/`tasks/list`).
@@ -65,6 +67,51 @@ export function serveToolCalls(
   server.server.setRequestHandler('tools/call', (request, ctx) =>
     dispatch(request.params, ctx as ServerContext),
   );
+}
+
+/**
+ * Answer `-32602` to any request whose `inputResponses` member is present but not an object, before the SDK lifts it.
+ *
+ * Gap: the SDK lifts `inputResponses` out of every request's params (its multi-round-trip seam) and turns a value
+ * that is not a plain object into `{}` (`partitionInputResponses` in SDK 2.4; no upstream issue filed yet), so a
+ * handler cannot tell `inputResponses: null`, `"x"`, `42` or `[]` from `{}`, and `tasks/update` would acknowledge a
+ * malformed answer as an empty one. `McpServer.connect` is where every serving unit (HTTP request, stdio connection)
+ * hands over its transport, so the check wraps the transport's `onmessage` there: the request never reaches a
+ * handler, whatever its method, and its error goes back on its own stream.
+ */
+export function rejectMalformedInputResponses(server: McpServer): void {
+  const connect = server.connect.bind(server);
+  server.connect = async (transport) => {
+    await connect(transport);
+    const deliver = transport.onmessage;
+    if (!deliver) return;
+    transport.onmessage = (message, extra) => {
+      const problem = inputResponsesProblem(message);
+      if (problem === undefined) return deliver(message, extra);
+      void transport.send(problem).catch(() => {}); // the client went away: nothing left to tell it
+    };
+  };
+}
+
+function inputResponsesProblem(message: JSONRPCMessage): JSONRPCMessage | undefined {
+  if (!('method' in message) || !('id' in message)) return undefined;
+  const params: unknown = message.params;
+  if (!isPlainObject(params) || !Object.hasOwn(params, 'inputResponses')) return undefined;
+  const value = params.inputResponses;
+  if (isPlainObject(value)) return undefined;
+  return {
+    jsonrpc: '2.0',
+    id: message.id,
+    error: {
+      code: ProtocolErrorCode.InvalidParams,
+      message: `Invalid params for ${abbreviate(message.method)}: inputResponses must be an object mapping each input key to the client's response, not ${jsonKind(value)}.`,
+    },
+  };
+}
+
+/** A JSON object: not null, not an array. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Placeholder for `McpServer.registerTool`: taskmcp dispatches `tools/call` itself (see {@link serveToolCalls}). */
@@ -174,15 +221,12 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /**
  * The JSON-RPC response a client POSTed (its answer to a server→client request), or `undefined` for anything else.
- * Reads a clone, so the request stays readable for the SDK. Companion of {@link writeOnRequestStream}.
+ * Reads at most {@link MAX_ANSWER_BYTES} of a clone, so the request stays readable for the SDK. `result` and `error`
+ * are as the client sent them, for the caller to validate. Companion of {@link writeOnRequestStream}.
  */
 export async function readJsonRpcResponse(
   request: Request,
-): Promise<
-  | { id: unknown; result: Record<string, unknown> }
-  | { id: unknown; error: { code: number; message: string } }
-  | undefined
-> {
+): Promise<{ id: unknown; result: unknown } | { id: unknown; error: unknown } | undefined> {
   // 2026-07-28 has no server→client requests, so its clients never post responses.
   if (request.method !== 'POST' || request.headers.get('mcp-protocol-version') === '2026-07-28')
     return undefined;
@@ -190,18 +234,34 @@ export async function readJsonRpcResponse(
   if (Number(request.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) return undefined;
   let body: unknown;
   try {
-    body = JSON.parse(await request.clone().text());
+    const text = await readAtMost(request.clone(), MAX_ANSWER_BYTES);
+    if (text === undefined) return undefined;
+    body = JSON.parse(text);
   } catch {
-    return undefined; // the SDK answers malformed bodies
+    return undefined; // the SDK answers malformed and unreadable (aborted) bodies
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || 'method' in body) return undefined;
-  const message = body as Record<string, unknown>;
-  if (message.jsonrpc !== '2.0' || !('id' in message)) return undefined;
-  if (typeof message.result === 'object' && message.result !== null) {
-    return { id: message.id, result: message.result as Record<string, unknown> };
-  }
-  if (typeof message.error === 'object' && message.error !== null) {
-    return { id: message.id, error: message.error as { code: number; message: string } };
-  }
+  if (!isPlainObject(body) || 'method' in body || body.jsonrpc !== '2.0' || !('id' in body)) return undefined;
+  if ('result' in body) return { id: body.id, result: body.result };
+  if ('error' in body) return { id: body.id, error: body.error };
   return undefined;
+}
+
+/** The body as text, or `undefined` once it passes `maxBytes` (a chunked body declares no length up front). */
+async function readAtMost(request: Request, maxBytes: number): Promise<string | undefined> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let received = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text + decoder.decode();
+      received += value.byteLength;
+      if (received > maxBytes) return undefined;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    await reader.cancel().catch(() => {}); // drop what this copy has not read; the SDK reads its own
+  }
 }

@@ -11,10 +11,11 @@
  * ({@link acceptInputAnswer}).
  */
 import type { AuthInfo, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import { abbreviate, jsonKind, ProtocolErrorCode } from '../../errors.js';
 import type { ServerLogger } from '../../server/logger.js';
 import type { TaskService } from '../../server/task-service.js';
 import type { InputRequestEntry, TaskRecord } from '../../tasks/types.js';
-import { readJsonRpcResponse, sendTaskRequest, writeOnRequestStream } from '../sdk-gaps.js';
+import { isPlainObject, readJsonRpcResponse, sendTaskRequest, writeOnRequestStream } from '../sdk-gaps.js';
 import type { ServingUnit } from './index.js';
 import { relatedTaskMeta } from './shapes.js';
 
@@ -90,12 +91,14 @@ export async function acceptInputAnswer(
   const target = response && parseInputRequestId(response.id);
   if (!response || !target) return undefined;
   if ('result' in response) {
+    if (!isPlainObject(response.result)) return malformedAnswer(target, response.result);
     await tasks
       .answer(target.taskId, { [target.key]: response.result }, authInfo)
       .catch((error: Error) =>
         log('debug', `input answer for ${target.taskId} not delivered: ${error.message}`),
       );
   } else {
+    if (!isPlainObject(response.error)) return undefined; // not a JSON-RPC error response: the SDK answers it
     // The request stays outstanding; a later tasks/result asks again.
     log(
       'warning',
@@ -104,4 +107,15 @@ export async function acceptInputAnswer(
     );
   }
   return new Response(null, { status: 202 });
+}
+
+/** `400` with -32602: an answer whose `result` is not an object (null, a string, an array) answers nothing. */
+function malformedAnswer(target: { taskId: string; key: string }, result: unknown): Response {
+  const message =
+    `The answer to input request '${abbreviate(target.key)}' of task ${abbreviate(target.taskId)} must be the ` +
+    `client's result object (an ElicitResult, CreateMessageResult or ListRootsResult), not ${jsonKind(result)}.`;
+  return Response.json(
+    { jsonrpc: '2.0', id: null, error: { code: ProtocolErrorCode.InvalidParams, message } },
+    { status: 400 },
+  );
 }

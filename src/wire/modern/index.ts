@@ -10,7 +10,13 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { ProtocolError, ProtocolErrorCode, TASKS_EXTENSION, tasksExtensionRequired } from '../../errors.js';
+import {
+  abbreviate,
+  ProtocolError,
+  ProtocolErrorCode,
+  TASKS_EXTENSION,
+  tasksExtensionRequired,
+} from '../../errors.js';
 import type { ToolDefinition } from '../../server/registry.js';
 import type { TaskService } from '../../server/task-service.js';
 import { serveTaskMethod } from '../sdk-gaps.js';
@@ -41,7 +47,8 @@ export function routeToolCall(tool: ToolDefinition, ctx: ServerContext): 'foregr
   return optedIn ? 'task' : 'foreground';
 }
 
-// Params are checked inside the handlers, after the capability gate: a non-declaring client gets -32021 first.
+// Params are checked inside the handlers, after the capability gate: a non-declaring client gets -32021 first (except
+// an `inputResponses` that is not an object at all, which is refused before any handler; see sdk-gaps).
 const TaskParams = z.looseObject({});
 
 function taskIdOf(params: Record<string, unknown>, method: string): string {
@@ -50,6 +57,28 @@ function taskIdOf(params: Record<string, unknown>, method: string): string {
     throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${method} needs a taskId string.`);
   }
   return taskId;
+}
+
+/**
+ * The answers of a `tasks/update`. The SDK lifts `inputResponses` out of the params (its multi-round-trip seam); a
+ * value that is not an object never gets this far (see `rejectMalformedInputResponses`), and entries it could not
+ * read as a client's response (a bare value, a wrapped `{ method, result }`) are refused here, before anything is
+ * applied: acknowledging them would leave the client believing it had answered.
+ */
+function inputResponsesOf(ctx: ServerContext): Record<string, unknown> {
+  const { inputResponses, droppedInputResponseKeys: unreadable } = ctx.mcpReq;
+  if (!inputResponses) {
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'tasks/update needs an inputResponses object.');
+  }
+  if (unreadable && unreadable.length > 0) {
+    const shown = unreadable.slice(0, 5).map((key) => `'${abbreviate(key)}'`);
+    const keys = shown.join(', ') + (unreadable.length > 5 ? ` and ${unreadable.length - 5} more` : '');
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
+      `tasks/update: inputResponses ${keys} must each be the client's result object (an ElicitResult, CreateMessageResult or ListRootsResult), not a bare value or a { method, result } wrapper.`,
+    );
+  }
+  return inputResponses;
 }
 
 function requireDeclared(ctx: ServerContext, method: string): void {
@@ -69,15 +98,7 @@ export function serveModernTaskMethods(server: McpServer, tasks: TaskService): v
   serveTaskMethod(server, 'tasks/update', TaskParams, async (params, ctx) => {
     requireDeclared(ctx, 'tasks/update');
     const taskId = taskIdOf(params, 'tasks/update');
-    // The SDK lifts `inputResponses` out of every request's params (its multi-round-trip seam).
-    const inputResponses = ctx.mcpReq.inputResponses;
-    if (!inputResponses || typeof inputResponses !== 'object') {
-      throw new ProtocolError(
-        ProtocolErrorCode.InvalidParams,
-        'tasks/update needs an inputResponses object.',
-      );
-    }
-    await tasks.answer(taskId, inputResponses, ctx.http?.authInfo);
+    await tasks.answer(taskId, inputResponsesOf(ctx), ctx.http?.authInfo);
     return {};
   });
   serveTaskMethod(server, 'tasks/cancel', TaskParams, async (params, ctx) => {
