@@ -2,15 +2,22 @@
  * `taskmcp run --no-worker` front ends and `taskmcp worker` processes sharing one Redis: tasks run on the workers,
  * and a worker stopped with SIGTERM hands its running task back to another one.
  */
+import { Client, type TaskStatus } from 'taskmcp/client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers.js';
 import { REDIS_URL, requireRedis, TEST_PREFIX, uniqueName } from '../redis.js';
 import { CLI_SERVER, cli, type Running, startCli, stopAll } from './cli.js';
 
 const enabled = await requireRedis();
+const TERMINAL: TaskStatus[] = ['completed', 'failed', 'cancelled'];
 
 describe.runIf(enabled)('taskmcp worker with Redis', () => {
   const processes: Running[] = [];
-  afterEach(() => stopAll(processes.splice(0)));
+  const clients: Client[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    await stopAll(processes.splice(0));
+  });
 
   const deployment = () => {
     const env = {
@@ -50,15 +57,25 @@ describe.runIf(enabled)('taskmcp worker with Redis', () => {
     const taskId = (
       await cli(['call', 'steps', 'steps=8', 'stepMs=250', '--detach', '--server', url])
     ).stdout.trim();
-    // Wait until the first worker has started the task.
-    for (;;) {
-      const got = await cli(['tasks', 'get', taskId, '--server', url]);
-      if (got.stdout.includes('Step')) break;
-    }
+    expect(taskId).toMatch(/^t[A-Za-z0-9_-]{22}$/);
+    const client = await Client.connect(url);
+    clients.push(client);
+    // Wait until the first (and only) worker runs the task: it reports "Step n" progress. A task that ends before
+    // the SIGTERM would make the rest of the test meaningless, so that fails at once rather than at the deadline.
+    const running = await eventually(async () => {
+      const task = await client.getTask(taskId);
+      if (TERMINAL.includes(task.status)) {
+        throw new Error(`Task ${taskId} ended ${task.status} before the worker got SIGTERM.`);
+      }
+      return task.statusMessage?.startsWith('Step ') ? task : undefined;
+    }, 10_000);
+    expect(running.status).toBe('working');
     first.worker.child.kill('SIGTERM');
     const stopped = await first.worker.exited;
     expect(stopped.code).toBe(0);
     expect(stopped.stderr).toContain('SIGTERM: stopping');
+    // Handed back, not finished or failed by the stopping worker.
+    expect((await client.getTask(taskId)).status).toBe('working');
 
     const second = await worker();
     const watched = await cli(['tasks', 'watch', taskId, '--server', url]);
