@@ -68,32 +68,44 @@ describe.runIf(enabled)('Redis engine across processes', () => {
     expect(withProgress.statusMessage).toBe(`running in ${worker.child.pid} (1/2)`);
   });
 
-  it('cancels from one front end a task running in a worker process, within 100 ms', async () => {
+  it('cancels from one front end a task running in a worker process: the handler is aborted there', async () => {
     const name = uniqueName('cancel');
-    const [frontA, frontB] = await Promise.all([
+    const [frontA, frontB, worker] = await Promise.all([
       start('front', name),
       start('front', name),
       start('worker', name),
     ]);
-    // Three cancellations; the fastest must be within 100 ms. Cancel is pushed (pub/sub), so on an idle machine every
-    // one is; a loaded CI machine can only add scheduling delay, which a polling design could never get under.
-    const latencies: number[] = [];
-    for (const label of ['c1', 'c2', 'c3']) {
+    // `hold` never returns on its own: only its signal firing in the worker process ends it. Two in a row, so the
+    // worker still receives cancellations after the first one. (Cancel latency belongs in bench/, not here.)
+    const taskIds: string[] = [];
+    for (const label of ['c1', 'c2']) {
       const created = await rpc(frontA.url!, 'tools/call', { name: 'hold', arguments: { label } });
       const taskId = created.result!.taskId as string;
+      taskIds.push(taskId);
       await eventually(async () => (await observed(name, label)).length === 1);
-      const sentAt = Date.now();
       const ack = await rpc(frontB.url!, 'tasks/cancel', { taskId });
       expect(ack.result?.resultType).toBe('complete');
-      const [, aborted] = await eventually(async () => {
-        const seen = await observed(name, label);
-        return seen.length === 2 ? seen : undefined;
+      const seen = await eventually(async () => {
+        const all = await observed(name, label);
+        return all.length === 2 ? all : undefined;
       });
-      expect(aborted).toMatchObject({ event: 'aborted', reason: 'The task was cancelled.' });
-      latencies.push((aborted!.at as number) - sentAt);
-      expect((await untilStatus(frontA.url!, taskId, ['cancelled'])).status).toBe('cancelled');
+      expect(seen).toEqual([
+        { event: 'started', pid: worker.child.pid, at: expect.any(Number) },
+        {
+          event: 'aborted',
+          pid: worker.child.pid,
+          at: expect.any(Number),
+          reason: 'The task was cancelled.',
+        },
+      ]);
+      const cancelled = await untilStatus(frontA.url!, taskId, ['cancelled', 'completed', 'failed']);
+      expect(cancelled.status).toBe('cancelled');
+      expect(cancelled).not.toHaveProperty('result');
     }
-    expect(Math.min(...latencies)).toBeLessThan(100);
+    // Each handler returned 'stopped' right after recording its abort: that never turns a cancelled task completed.
+    for (const taskId of taskIds) {
+      expect((await rpc(frontB.url!, 'tasks/get', { taskId })).result).toMatchObject({ status: 'cancelled' });
+    }
   });
 
   it('never runs a task that was cancelled before a worker picked it up', async () => {
@@ -198,10 +210,20 @@ describe.runIf(enabled)('Redis engine across processes', () => {
       start('worker', name),
     ]);
     const created = await rpc(frontA.url!, 'tools/call', { name: 'short_lived', arguments: {} });
+    expect(created.result).toMatchObject({ resultType: 'task', status: 'working', ttlMs: 300 });
     const taskId = created.result!.taskId as string;
-    await untilStatus(frontB.url!, taskId, ['completed']);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect((await rpc(frontB.url!, 'tasks/get', { taskId })).error?.code).toBe(-32602);
-    expect((await rpc(frontA.url!, 'tasks/get', { taskId })).error?.code).toBe(-32602);
+    // short_lived completes at once and is forgotten once its ttlMs has passed: poll both front ends until both
+    // answer that the task is unknown. Until then it may only ever show as working or completed.
+    const statuses = new Set<string>();
+    const gone = await eventually(async () => {
+      const replies = await Promise.all(
+        [frontA, frontB].map((front) => rpc(front.url!, 'tasks/get', { taskId })),
+      );
+      for (const { result } of replies) if (result) statuses.add(result.status as string);
+      return replies.every((reply) => reply.error) ? replies : undefined;
+    }, 10_000);
+    expect(gone.map((reply) => reply.error?.code)).toEqual([-32602, -32602]);
+    expect(gone[1]!.error?.message).toBe(gone[0]!.error?.message);
+    expect([...statuses].filter((status) => status !== 'working' && status !== 'completed')).toEqual([]);
   });
 });
