@@ -200,13 +200,19 @@ describe.each(engineCases)('2026-07-28 tasks over Streamable HTTP ($name engine)
 
     it('runs the same handler as a task with the task id and the caller in its context', async () => {
       const handle = await alice.callToolTask('whoami', { label: 'as-task', delayMs: 10 });
-      expect(handle.id).toBeDefined();
+      expect(handle.id).toMatch(/^t[A-Za-z0-9_-]{22}$/);
       const result = await handle.result();
-      expect(result.structuredContent).toMatchObject({
-        label: 'as-task',
-        sameContext: true,
-        after: { taskId: handle.id, toolName: 'whoami', clientId: 'app', attempt: 1 },
-      });
+      const context = {
+        requestId: expect.anything(),
+        taskId: handle.id,
+        toolName: 'whoami',
+        clientId: 'app',
+        attempt: 1,
+      };
+      const expected = { label: 'as-task', before: context, after: context, sameContext: true };
+      expect(result.structuredContent).toEqual(expected);
+      expect(JSON.parse(text(result)!)).toEqual(expected);
+      expect(result.isError).toBeUndefined();
     });
 
     it('gives every concurrent call its own context, foreground and background interleaved', async () => {
@@ -244,12 +250,14 @@ describe.each(engineCases)('2026-07-28 tasks over Streamable HTTP ($name engine)
 
     it('reports progress to callTool callers while driving the task', async () => {
       const messages: string[] = [];
-      await alice.callTool(
+      const result = await alice.callTool(
         'progress',
         { steps: 2, stepMs: 120 },
         { onProgress: (task) => messages.push(task.statusMessage ?? task.status) },
       );
-      expect(messages.some((message) => /^step 1/.test(message))).toBe(true);
+      expect(text(result)).toBe('done after 2 steps');
+      expect(messages).toContain('step 1 (1/2)');
+      expect(messages.at(-1)).toBe('completed');
     });
 
     it('ends a task whose tool returned isError as completed, keeping the result', async () => {
@@ -302,7 +310,10 @@ describe.each(engineCases)('2026-07-28 tasks over Streamable HTTP ($name engine)
       await eventually(() => observations.get(label('cancel-2'))?.includes('started'));
       controller.abort(new Error('user gave up'));
       await expect(call).rejects.toThrow('user gave up');
-      await eventually(() => observations.get(label('cancel-2'))?.[1]);
+      expect(await eventually(() => observations.get(label('cancel-2'))?.[1])).toEqual({
+        aborted: true,
+        reason: 'The task was cancelled.',
+      });
     });
 
     it('stops a foreground handler when the caller aborts the call', async () => {
@@ -315,7 +326,11 @@ describe.each(engineCases)('2026-07-28 tasks over Streamable HTTP ($name engine)
       await eventually(() => observations.get(label('cancel-fg'))?.includes('started'));
       controller.abort(new Error('user gave up'));
       await expect(call).rejects.toThrow('user gave up');
-      expect(await eventually(() => observations.get(label('cancel-fg'))?.[1])).toBeTruthy();
+      // The reason is the transport's (the SDK aborts the request when the connection goes); the signal fired.
+      expect(await eventually(() => observations.get(label('cancel-fg'))?.[1])).toEqual({
+        aborted: true,
+        reason: expect.any(String),
+      });
     });
 
     it('times out a task after timeoutMs: the signal fires and the task fails with -32001', async () => {
@@ -494,10 +509,14 @@ describe.each(engineCases)('2026-07-28 tasks over Streamable HTTP ($name engine)
 
     it('answers an expired task with -32602', async () => {
       const handle = await alice.callToolTask('short_lived');
-      expect((await handle.status()).ttlMs).toBe(300);
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      const expired = await rpc(url, 'tasks/get', { taskId: handle.id }, { token: 'alice' });
+      expect(handle.last?.ttlMs).toBe(300);
+      // Poll until it is gone (it completes at once and is forgotten after its ttlMs), then check the answer.
+      const expired = await eventually(async () => {
+        const reply = await rpc(url, 'tasks/get', { taskId: handle.id }, { token: 'alice' });
+        return reply.error ? reply : undefined;
+      });
       expect(expired.error?.code).toBe(-32602);
+      expect(expired.error?.message).toContain(handle.id);
     });
   });
 
