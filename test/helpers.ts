@@ -106,3 +106,27 @@ export async function untilStatus(
 
 /** The text of a result's first content block. */
 export const text = (result: { content?: unknown }) => (result.content as Array<{ text: string }>)[0]?.text;
+
+/**
+ * Poll until `url` refuses `token` with HTTP 401: the server's own verdict that the token has expired (rather than a
+ * sleep computed from its `exp`).
+ */
+export async function untilRefused(url: URL, token: string, timeoutMs = 10_000): Promise<void> {
+  await eventually(
+    async () => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${token}`,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'server/discover', params: {} }),
+      });
+      await response.body?.cancel();
+      return response.status === 401;
+    },
+    timeoutMs,
+    50,
+  );
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineCases } from '../engines.js';
 import { type CallerView, registerCallerTools } from '../fixtures/caller-tools.js';
 import { type JwtIssuer, startJwtIssuer } from '../fixtures/jwt-issuer.js';
-import { rpc, serveOverHttp, untilStatus } from '../helpers.js';
+import { rpc, serveOverHttp, untilRefused, untilStatus } from '../helpers.js';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
@@ -166,8 +166,6 @@ describe.each(engineCases)('context forwarding ($name engine)', ({ engine }) => 
       const shortLived = await issuer.sign({ clientId: 'app', sub: 'alice', expiresIn: 3 });
       // The same user's long-lived token, for everything after creation (polls must not race the expiry).
       const fresh = await issuer.sign({ clientId: 'app', sub: 'alice' });
-      const expiresAtMs =
-        JSON.parse(Buffer.from(shortLived.split('.')[1]!, 'base64url').toString()).exp * 1000;
       const created = await rpc(
         secured.url,
         'tools/call',
@@ -177,7 +175,7 @@ describe.each(engineCases)('context forwarding ($name engine)', ({ engine }) => 
       const taskId = created.result!.taskId as string;
       const waiting = await untilStatus(secured.url, taskId, ['input_required'], fresh);
       const [key] = Object.keys(waiting.inputRequests as object);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAtMs - Date.now() + 100)));
+      await untilRefused(secured.url, shortLived);
       // The same user answers with a fresh token; the task still runs with what was captured at creation.
       const update = await rpc(
         secured.url,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodeProcess, startNode, stopAll } from '../distributed.js';
 import type { CallerView } from '../fixtures/caller-tools.js';
 import { type JwtIssuer, startJwtIssuer } from '../fixtures/jwt-issuer.js';
-import { rpc, untilStatus } from '../helpers.js';
+import { rpc, untilRefused, untilStatus } from '../helpers.js';
 import { requireRedis, uniqueName } from '../redis.js';
 
 const enabled = await requireRedis();
@@ -96,7 +96,6 @@ describe.runIf(enabled)('context forwarding to a separate worker process (redis 
     const shortLived = await issuer.sign({ clientId: 'app', sub: 'alice', expiresIn: 3 });
     // The same user's long-lived token, for everything after creation (polls must not race the expiry).
     const fresh = await issuer.sign({ clientId: 'app', sub: 'alice' });
-    const expiresAtMs = JSON.parse(Buffer.from(shortLived.split('.')[1]!, 'base64url').toString()).exp * 1000;
     const created = await rpc(
       front.url!,
       'tools/call',
@@ -105,7 +104,7 @@ describe.runIf(enabled)('context forwarding to a separate worker process (redis 
     );
     const taskId = created.result!.taskId as string;
     const waiting = await untilStatus(front.url!, taskId, ['input_required'], fresh);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAtMs - Date.now() + 100)));
+    await untilRefused(front.url!, shortLived);
     // The single-slot worker runs a task with a valid token first: nothing of it may leak into the next leg.
     const valid = await rpc(front.url!, 'tools/call', { name: 'caller', arguments: {} }, { token: fresh });
     expect(
