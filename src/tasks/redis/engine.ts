@@ -94,9 +94,18 @@ export class RedisTaskEngine extends ComposedTaskEngine {
   protected override async open(): Promise<void> {
     this.watched(this.connection);
     if (this.ownsConnection) {
+      let reason: Error | undefined;
+      const note = (error: Error) => {
+        reason ??= error;
+      };
+      this.connection.on('error', note);
       await this.connection.connect().catch((error: Error) => {
-        throw new Error(`Cannot reach Redis at ${this.where}: ${error.message}`, { cause: error });
+        // Stop ioredis from retrying in the background: starting failed, nothing will use this connection.
+        this.connection.disconnect();
+        const cause = reason ?? error;
+        throw new Error(`Cannot reach Redis at ${this.where}: ${cause.message}`, { cause });
       });
+      this.connection.off('error', note);
     }
     await this.legs.open(() => {});
   }
