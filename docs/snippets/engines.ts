@@ -31,7 +31,9 @@ export function redisInstance() {
     url: 'redis://127.0.0.1:6379/0',
     name: 'reports', // namespace shared by all front ends and workers of this server
     concurrency: 8, // legs this process runs at once
-    leaseMs: 30_000, // a crashed worker's legs run elsewhere after this
+    leaseMs: 4_000, // a crashed worker's legs run elsewhere once this lapses (renewed every 2 s)
+    maxStalledCount: 3, // a leg lost with its worker more often than this fails its task
+    durability: { settleDeadlineMs: 120_000 }, // a finished leg retries storing its result through outages
   });
   const server = new TaskMCP({ name: 'reports', version: '1.0.0', tasks: { engine } });
   //#endregion
