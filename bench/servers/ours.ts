@@ -19,7 +19,8 @@ const server = new TaskMCP({
   name: 'bench',
   version: '1.0.0',
   logger: () => {},
-  tasks: { engine, concurrency },
+  // A bench run retains far more tasks (all anonymous) than the per-principal default allows: lift the caps.
+  tasks: { engine, concurrency, maxTasksPerPrincipal: 10_000_000, maxTasks: 10_000_000 },
 });
 
 const Text = z.object({ text: z.string() });
