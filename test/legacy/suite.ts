@@ -78,7 +78,7 @@ export function describeLegacyTasks(
       expect(support).toMatchObject({ hello: 'forbidden', whoami: 'optional', task_only: 'required' });
     });
 
-    it('answers a task-augmented call with a CreateTaskResult, honouring the ttl up to the maximum', async () => {
+    it('answers a task-augmented call with a CreateTaskResult, honouring the ttl within the bounds', async () => {
       const { task } = await createTask(alice, 'task_only', { n: 4 }, 120_000);
       expect(task).toMatchObject({ status: 'working', ttl: 120_000, pollInterval: 20 });
       expect(task.taskId).toMatch(/^t/);
@@ -86,10 +86,15 @@ export function describeLegacyTasks(
       expect(Date.parse(task.lastUpdatedAt)).not.toBeNaN();
       const capped = await createTask(alice, 'task_only', { n: 1 }, 10 * 24 * 60 * 60_000);
       expect(capped.task.ttl).toBe(24 * 60 * 60_000);
+      const raised = await createTask(alice, 'task_only', { n: 1 }, 1);
+      expect(raised.task.ttl).toBe(5_000);
       await expect(createTask(alice, 'task_only', { n: 1 }, -5)).rejects.toMatchObject({ code: -32602 });
       const got = await alice.client.experimental.tasks.getTask(task.taskId);
-      expect(got).toMatchObject({ taskId: task.taskId, ttl: 120_000, pollInterval: 20 });
+      expect(got).toMatchObject({ taskId: task.taskId, pollInterval: 20 });
       expect(got.status).toMatch(/working|completed/);
+      // Retention from creation: the requested ttl while running; once ended, ttl after the end.
+      const ranFor = Date.parse(got.lastUpdatedAt) - Date.parse(got.createdAt);
+      expect(got.ttl).toBe(got.status === 'working' ? 120_000 : 120_000 + ranFor);
       expect(text(await resultOf(alice, task.taskId))).toBe('square: 16');
     });
 
