@@ -107,7 +107,7 @@ export class RedisTaskEngine extends ComposedTaskEngine {
       });
       this.connection.off('error', note);
     }
-    await this.legs.open(() => {});
+    await this.legs.open();
   }
 
   protected override async shut(): Promise<void> {

@@ -37,8 +37,8 @@ export class BullMQTaskQueue implements TaskQueue {
     private readonly options: BullMQTaskQueueOptions,
   ) {}
 
-  /** Create the producer (the constructor does no I/O); `onError` hears about connection trouble. */
-  async open(onError: (error: Error) => void): Promise<void> {
+  /** Create the producer (the constructor does no I/O). */
+  async open(): Promise<void> {
     // BullMQ keeps an events stream (10,000 entries by default) for QueueEvents listeners; task state lives in our own
     // records and events, so nothing reads it: keep it short instead of paying for it per task.
     this.producer = new Queue(QUEUE_NAME, {
@@ -46,7 +46,8 @@ export class BullMQTaskQueue implements TaskQueue {
       prefix: this.options.prefix,
       streams: { events: { maxLen: 100 } },
     });
-    this.producer.on('error', onError);
+    // Connection trouble is reported by the engine's own listener on the shared connection.
+    this.producer.on('error', () => {});
     await this.producer.waitUntilReady();
   }
 
@@ -123,9 +124,7 @@ export class BullMQTaskQueue implements TaskQueue {
     await this.worker?.pause(true);
   }
 
-  /**
-   * Legs queued but not yet started, and the lowest-level view of them, for tests and monitoring.
-   */
+  /** Legs queued and not yet started, for tests and monitoring. */
   pending(): Promise<number> {
     return this.queue().getJobCountByTypes('wait', 'delayed', 'prioritized');
   }
