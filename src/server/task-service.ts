@@ -124,6 +124,8 @@ export class TaskService {
     responses: Record<string, unknown>,
     authInfo: AuthInfo | undefined,
   ): Promise<TaskRecord> {
+    const problem = argumentProblem(responses, this.options.arguments ?? ARGUMENT_LIMITS, 'Input responses');
+    if (problem) throw new ProtocolError(ProtocolErrorCode.InvalidParams, problem);
     await this.find(taskId, authInfo);
     const record = await this.engineCall('answering a task', () => this.engine.answer(taskId, responses));
     if (!record) throw taskNotFound(taskId);

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { getAccessToken, getHttpHeaders, jwtVerifier, TaskMCP } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JwtIssuer, startJwtIssuer } from '../fixtures/jwt-issuer.js';
-import { rpc, untilStatus } from '../helpers.js';
+import { eventually, rpc, untilStatus } from '../helpers.js';
 import { REDIS_URL, redisEngine, requireRedis, TEST_PREFIX, uniqueName } from '../redis.js';
 
 const enabled = await requireRedis();
@@ -45,6 +45,8 @@ describe.runIf(enabled)('context snapshots at rest (redis engine)', () => {
   const servers: TaskMCP[] = [];
   /** How often the handler ran, per server name: a task that cannot restore its caller must not run at all. */
   const runs = new Map<string, number>();
+  /** Server names whose `hold` task is running (its snapshot is in Redis until it ends). */
+  const holding = new Set<string>();
 
   /** A server of deployment `name`: a front end (HTTP, no worker) or a worker, with the given key. */
   async function node(name: string, role: 'front' | 'worker', encryptionKey: string | undefined) {
@@ -65,6 +67,14 @@ describe.runIf(enabled)('context snapshots at rest (redis engine)', () => {
         sawCredential: getHttpHeaders({ include: ['authorization'] }).authorization !== undefined,
       };
     });
+    server.tool(
+      { name: 'hold', task: { mode: 'required', pollIntervalMs: 20 } },
+      (_args, ctx) =>
+        new Promise<string>((resolve) => {
+          holding.add(name);
+          ctx.signal.addEventListener('abort', () => resolve('released'), { once: true });
+        }),
+    );
     servers.push(server);
     if (role === 'worker') {
       await server.start({ worker: true });
@@ -133,21 +143,27 @@ describe.runIf(enabled)('context snapshots at rest (redis engine)', () => {
       sawCredential: true,
     });
 
-    const dump = await dumpDeployment(name);
-    // The scan covers the task: its record and its snapshot are among the keys found.
-    expect(dump.some(({ key, value }) => key.endsWith(`:task:${taskId}`) && value.includes(taskId))).toBe(
-      true,
+    // While a task runs, its snapshot is in Redis, encrypted; once it ends, the snapshot is gone.
+    const held = await rpc(
+      url,
+      'tools/call',
+      { name: 'hold', arguments: {} },
+      { token, headers: { cookie: 'sid=cookie-secret' } },
     );
-    const snapshot = dump.find(({ key }) => key.endsWith(`:ctx:${taskId}`));
+    const heldId = held.result!.taskId as string;
+    await eventually(() => holding.has(name));
+    const dump = await dumpDeployment(name);
+    // The scan covers the tasks: their records are among the keys found.
+    for (const id of [taskId, heldId]) {
+      expect(dump.some(({ key, value }) => key.endsWith(`:task:${id}`) && value.includes(id))).toBe(true);
+    }
+    const snapshot = dump.find(({ key }) => key.endsWith(`:ctx:${heldId}`));
     expect(snapshot?.value).toMatch(/^"taskmcp-enc:1:/);
-    // One snapshot key per task, expiring with the task record.
-    expect(dump.filter(({ key }) => key.includes(taskId) && key.includes(':ctx:'))).toHaveLength(1);
-    const [recordTtl, snapshotTtl] = await Promise.all([
-      redis.pttl(dump.find(({ key }) => key.endsWith(`:task:${taskId}`))!.key),
-      redis.pttl(snapshot!.key),
-    ]);
-    expect(recordTtl).toBeGreaterThan(0);
-    expect(Math.abs(recordTtl - snapshotTtl)).toBeLessThan(1_000);
+    expect(dump.filter(({ key }) => key.includes(':ctx:'))).toEqual([snapshot]);
+    expect(await redis.pttl(dump.find(({ key }) => key.endsWith(`:task:${taskId}`))!.key)).toBeGreaterThan(0);
+    await rpc(url, 'tasks/cancel', { taskId: heldId }, { token });
+    await untilStatus(url, heldId, ['cancelled'], token);
+    expect(await redis.exists(snapshot!.key)).toBe(0);
     const tokenBody = token.split('.')[1]!;
     for (const { key, value } of dump) {
       expect(value, key).not.toContain(token);

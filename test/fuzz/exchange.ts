@@ -4,7 +4,7 @@
  * Each case's expectation adds its own rule on top (see {@link Expectation}).
  */
 import { connect } from 'node:net';
-import { ProtocolErrorCode } from 'taskmcp';
+import { ProtocolErrorCode, TaskErrorCode } from 'taskmcp';
 import type { Expectation, FuzzCase } from './cases.js';
 
 /** Long enough for a 5 MB body on a loaded machine; a server that takes longer has hung. */
@@ -81,20 +81,8 @@ function isResponse(message: unknown): message is JsonRpcResponse {
  */
 const EXPECTED_INTERNAL = [/^backend unavailable$/, /^Task \S+ was cancelled\.$/, /^The tool timed out/];
 
-/**
- * TODO(owner of src/tasks): deeply nested arguments or answers overflow the stack in the task stores
- * (`structuredClone` in src/tasks/memory/store.ts, `JSON.stringify` in src/tasks/redis/store.ts) and come back as
- * -32603 (or, where the task service catches it, as "the task engine is unavailable"). Counted and reported instead
- * of failing the storm until the argument depth caps land; the explicit tests in input-answers.test.ts (`it.fails`)
- * track it.
- */
-export const KNOWN_STACK_OVERFLOW = 'Maximum call stack size exceeded';
-const ENGINE_UNAVAILABLE = /^The task engine is unavailable right now/;
-
 export interface Verdict {
   problem?: string;
-  /** A known, reported defect this answer shows. */
-  known?: string;
 }
 
 /** Whether `outcome` is an acceptable answer to `fuzzCase`. */
@@ -108,27 +96,20 @@ export function judge(fuzzCase: FuzzCase, outcome: Outcome | string): Verdict {
   if (status === 200 && fuzzCase.httpMethod !== 'HEAD' && responses.length === 0) {
     return { problem: `HTTP 200 without a JSON-RPC response: ${outcome.text.slice(0, 300)}` };
   }
-  let known: string | undefined;
   for (const { error } of responses) {
     if (error === undefined) continue;
     if (!Number.isInteger(error?.code) || typeof error?.message !== 'string') {
       return { problem: `malformed JSON-RPC error: ${JSON.stringify(error).slice(0, 300)}` };
     }
     const message = error.message;
-    if (error.code === ProtocolErrorCode.InternalError) {
-      if (message === KNOWN_STACK_OVERFLOW) known = 'stack overflow on deep nesting (-32603)';
-      else if (!EXPECTED_INTERNAL.some((pattern) => pattern.test(message))) {
-        return { problem: `internal error: ${message}` };
-      }
+    if (error.code === ProtocolErrorCode.InternalError && !EXPECTED_INTERNAL.some((p) => p.test(message))) {
+      return { problem: `internal error: ${message}` };
     }
-    // The engine is up all along: "unavailable" is the stores' stack overflow behind the task service's catch-all.
-    if (ENGINE_UNAVAILABLE.test(message)) {
-      if (fuzzCase.kind !== 'deep') return { problem: `engine unavailable: ${message}` };
-      known = 'stack overflow on deep nesting reported as engine unavailable';
-    }
+    // The engine is up all along: "unavailable" would be a fault of the engine hidden behind the service's catch-all.
+    if (error.code === TaskErrorCode.EngineUnavailable) return { problem: `engine unavailable: ${message}` };
   }
   const problem = expectationProblem(fuzzCase.expect, status, responses);
-  return problem ? { problem } : { known };
+  return problem ? { problem } : {};
 }
 
 function expectationProblem(
