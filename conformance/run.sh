@@ -42,6 +42,9 @@ trap cleanup EXIT
 start() {
   local log=$1 ready=$2
   shift 2
+  # Create the log before the process starts: the redirection below happens in the forked child, so the first
+  # grep could otherwise run before the file exists ("grep: …/front: No such file or directory").
+  : >"$log"
   (cd "$root" && exec "$@") >"$log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 150); do
