@@ -60,11 +60,13 @@ export { MemoryTaskEventBus } from './tasks/memory/bus.js';
 export { MemoryTaskEngine, type MemoryTaskEngineOptions } from './tasks/memory/engine.js';
 export { MemoryTaskQueue } from './tasks/memory/queue.js';
 export { MemoryTaskStore } from './tasks/memory/store.js';
+export type { EngineObserver } from './tasks/observer.js';
 export type { ReconcileReport } from './tasks/reconciler.js';
 export { TASKS_URL_ENV } from './tasks/resolve.js';
 export {
   type LegDelivery,
   type QueuedLeg,
+  type RecentQuery,
   type TaskEvent,
   type TaskEventBus,
   TaskLimitError,

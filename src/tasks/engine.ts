@@ -1,7 +1,8 @@
 import { LegExecutor, TaskAbortReason } from './legs.js';
 import type { TaskPage } from './listing.js';
+import { type EngineObserver, Observers } from './observer.js';
 import { type ReconcileReport, Reconciler } from './reconciler.js';
-import type { TaskEvent, TaskEventBus, TaskLimits, TaskQueue, TaskStore } from './seams.js';
+import type { RecentQuery, TaskEvent, TaskEventBus, TaskLimits, TaskQueue, TaskStore } from './seams.js';
 import { answeredRecord, cancelledRecord, stamped } from './transitions.js';
 import { type Durability, type DurabilityOptions, durability, type EngineLog } from './tuning.js';
 import { type CreateTaskSpec, isTerminal, type LegRunner, type TaskRecord } from './types.js';
@@ -52,6 +53,16 @@ export interface TaskEngine {
   list(owner: string, page: { cursor?: string; limit: number }): Promise<TaskPage>;
   /** Call `listener` with the fresh record on every change of this task. Resolves once the watch is live. */
   watch(taskId: string, listener: (record: TaskRecord) => void): Promise<() => void>;
+  /** The operators' view: the most recent tasks of every principal (or one), newest first; see `RecentQuery`. */
+  listRecent(query: RecentQuery): Promise<TaskRecord[]>;
+  /** Like {@link watch}, for every task of this server, whichever process changed it. */
+  watchAll(listener: (record: TaskRecord) => void): Promise<() => void>;
+  /** Hear about the work this process does (metrics, logs); see {@link EngineObserver}. */
+  observe(observer: EngineObserver): () => void;
+  /** Legs queued and not started, across the engine (for gauges). */
+  queueDepth(): Promise<number>;
+  /** Legs running in this process now. */
+  readonly runningLegs: number;
   /** One reconciler round now (it also runs on its own, see `durability.reconcileIntervalMs`). */
   reconcile(): Promise<ReconcileReport>;
   /**
@@ -99,6 +110,8 @@ export class ComposedTaskEngine implements TaskEngine {
   private executor?: LegExecutor;
   private reconciler?: Reconciler;
   private readonly watchers = new Map<string, Set<(record: TaskRecord) => void>>();
+  private readonly allWatchers = new Set<(record: TaskRecord) => void>();
+  protected readonly observers = new Observers();
   private unsubscribe?: () => Promise<void>;
   private started = false;
 
@@ -130,6 +143,7 @@ export class ComposedTaskEngine implements TaskEngine {
       queue: this.queue,
       durability: this.durability,
       log: this.log,
+      observers: this.observers,
       announce,
     });
     this.reconciler.start();
@@ -141,6 +155,7 @@ export class ComposedTaskEngine implements TaskEngine {
         runner: options.runner,
         durability: this.durability,
         log: this.log,
+        observers: this.observers,
         announce,
       });
       await this.queue.consume(this.executor.run, { concurrency });
@@ -156,6 +171,7 @@ export class ComposedTaskEngine implements TaskEngine {
       this.durability.livenessMs,
     );
     await this.insertQueued(record, context, limits);
+    this.observers.created(record);
     return record;
   }
 
@@ -175,6 +191,7 @@ export class ComposedTaskEngine implements TaskEngine {
       await this.bus.publish({ type: 'cancel', taskId });
       const { leg, attempt } = updated.record;
       await this.queue.remove({ taskId, leg, attempt });
+      this.observers.ended(updated.record);
       await this.announce(updated.record);
     }
     return updated.record;
@@ -211,6 +228,28 @@ export class ComposedTaskEngine implements TaskEngine {
       listeners.delete(listener);
       if (listeners.size === 0) this.watchers.delete(taskId);
     };
+  }
+
+  listRecent(query: RecentQuery): Promise<TaskRecord[]> {
+    return this.store.listRecent(query);
+  }
+
+  async watchAll(listener: (record: TaskRecord) => void): Promise<() => void> {
+    if (!this.started) throw new Error(`Start the ${this.kind} task engine before watching tasks.`);
+    this.allWatchers.add(listener);
+    return () => this.allWatchers.delete(listener);
+  }
+
+  observe(observer: EngineObserver): () => void {
+    return this.observers.add(observer);
+  }
+
+  queueDepth(): Promise<number> {
+    return this.queue.depth();
+  }
+
+  get runningLegs(): number {
+    return this.executor?.running ?? 0;
   }
 
   reconcile(): Promise<ReconcileReport> {
@@ -260,11 +299,11 @@ export class ComposedTaskEngine implements TaskEngine {
       this.executor?.abort(event.taskId, new TaskAbortReason('cancelled', 'The task was cancelled.'));
       return;
     }
-    const listeners = this.watchers.get(event.taskId);
-    if (!listeners || listeners.size === 0) return;
+    const listeners = [...(this.watchers.get(event.taskId) ?? []), ...this.allWatchers];
+    if (listeners.length === 0) return;
     void this.store.get(event.taskId).then(
       (record) => {
-        if (record) for (const listener of [...listeners]) listener(record);
+        if (record) for (const listener of listeners) listener(record);
       },
       () => {},
     );

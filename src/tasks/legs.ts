@@ -8,10 +8,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskErrorCode } from '../errors.js';
+import type { Observers } from './observer.js';
 import type { LegDelivery, QueuedLeg, TaskQueue, TaskStore } from './seams.js';
 import { failedRecord, isCurrentLeg, progressedRecord, settledRecord, stamped } from './transitions.js';
 import type { Durability, EngineLog } from './tuning.js';
-import type { LegOutcome, LegRunner, TaskRecord } from './types.js';
+import { isTerminal, type LegOutcome, type LegRunner, type TaskRecord } from './types.js';
 
 /** Why a running leg was aborted; carried as the `AbortSignal.reason`. */
 export class TaskAbortReason extends Error {
@@ -39,14 +40,20 @@ export interface LegExecutorOptions {
   runner: LegRunner;
   durability: Durability;
   log: EngineLog;
+  observers: Observers;
   /** Tell watchers a record changed (best effort). */
   announce(record: TaskRecord): Promise<void>;
 }
 
 export class LegExecutor {
-  private readonly running = new Set<RunningLeg>();
+  private readonly legs = new Set<RunningLeg>();
 
   constructor(private readonly options: LegExecutorOptions) {}
+
+  /** Legs running in this process now. */
+  get running(): number {
+    return this.legs.size;
+  }
 
   /** The queue's consumer: never rejects. */
   readonly run = (delivery: LegDelivery): Promise<void> => {
@@ -57,7 +64,7 @@ export class LegExecutor {
       handedBack: false,
       done: Promise.resolve(),
     };
-    this.running.add(leg);
+    this.legs.add(leg);
     leg.done = this.execute(leg)
       .catch((error: Error) =>
         this.options.log(
@@ -65,13 +72,13 @@ export class LegExecutor {
           `task ${delivery.taskId}: leg ${delivery.leg} failed to run: ${error.message}`,
         ),
       )
-      .finally(() => this.running.delete(leg));
+      .finally(() => this.legs.delete(leg));
     return leg.done;
   };
 
   /** Abort the handlers running legs of `taskId` in this process (a cancel from any process). */
   abort(taskId: string, reason: TaskAbortReason): void {
-    for (const leg of this.running) {
+    for (const leg of this.legs) {
       if (leg.delivery.taskId === taskId) leg.controller.abort(reason);
     }
   }
@@ -83,13 +90,13 @@ export class LegExecutor {
    */
   async drain(drainMs: number): Promise<void> {
     await this.settledWithin(drainMs);
-    if (this.running.size === 0) return;
-    for (const leg of this.running) {
+    if (this.legs.size === 0) return;
+    for (const leg of this.legs) {
       leg.controller.abort(new TaskAbortReason('shutdown', 'The server is shutting down.'));
     }
     await this.settledWithin(this.options.durability.shutdownGraceMs);
     const storing: Promise<void>[] = [];
-    for (const leg of [...this.running]) {
+    for (const leg of [...this.legs]) {
       if (leg.returned) {
         storing.push(leg.done);
         continue;
@@ -101,7 +108,7 @@ export class LegExecutor {
 
   /** Give a leg that did not finish back to the queue, once. */
   private async handBack(leg: RunningLeg): Promise<void> {
-    this.running.delete(leg);
+    this.legs.delete(leg);
     if (leg.handedBack) return;
     leg.handedBack = true;
     await leg.delivery
@@ -115,8 +122,8 @@ export class LegExecutor {
   }
 
   private async settledWithin(ms: number): Promise<void> {
-    if (this.running.size === 0) return;
-    const all = Promise.all([...this.running].map((leg) => leg.done));
+    if (this.legs.size === 0) return;
+    const all = Promise.all([...this.legs].map((leg) => leg.done));
     await Promise.race([all, sleep(ms, undefined, { ref: false })]);
   }
 
@@ -150,6 +157,9 @@ export class LegExecutor {
         );
       }, record.timeoutMs);
     }
+    const { observers } = this.options;
+    const startedAt = Date.now();
+    observers.legStarted(record, startedAt - record.lastUpdatedAt);
     let outcome: LegOutcome;
     try {
       outcome = await this.options.runner({
@@ -175,6 +185,7 @@ export class LegExecutor {
       };
     } finally {
       clearTimeout(timer);
+      observers.legFinished(record, Date.now() - startedAt);
     }
     const reason = controller.signal.reason;
     const stoppedByShutdown = reason instanceof TaskAbortReason && reason.kind === 'shutdown';
@@ -200,6 +211,7 @@ export class LegExecutor {
       }),
     );
     if (!updated?.changed) return;
+    if (isTerminal(updated.record.status)) this.options.observers.ended(updated.record);
     if (retryDelayMs !== undefined) {
       const next = { ...job, attempt: job.attempt + 1 };
       await this.persistently(`task ${job.taskId}: queueing attempt ${next.attempt}`, () =>
@@ -218,7 +230,9 @@ export class LegExecutor {
           : undefined,
       ),
     );
-    if (updated?.changed) await this.options.announce(updated.record);
+    if (!updated?.changed) return;
+    this.options.observers.ended(updated.record);
+    await this.options.announce(updated.record);
   }
 
   /** Progress is informational: a report that cannot be stored is logged, never thrown into the handler. */
@@ -250,6 +264,7 @@ export class LegExecutor {
         if (warned) this.options.log('info', `${what}: done after retrying.`);
         return value;
       } catch (error) {
+        this.options.observers.failed(what, error as Error);
         if (Date.now() + delayMs > deadline) throw error;
         if (!warned) {
           warned = true;

@@ -10,6 +10,7 @@
  * the stalled limit, then failed; an `input_required` ask past its wait fails. It runs in every process with no
  * leader: a shared store lets one process check at a time.
  */
+import type { Observers } from './observer.js';
 import type { QueuedLeg, TaskQueue, TaskStore } from './seams.js';
 import { failedRecord, isCurrentLeg, stamped } from './transitions.js';
 import type { Durability, EngineLog } from './tuning.js';
@@ -31,6 +32,7 @@ export class Reconciler {
       queue: TaskQueue;
       durability: Durability;
       log: EngineLog;
+      observers: Observers;
       announce(record: TaskRecord): Promise<void>;
     },
   ) {}
@@ -39,9 +41,10 @@ export class Reconciler {
     const every = this.options.durability.reconcileIntervalMs;
     if (every === 0 || this.timer) return;
     this.timer = setInterval(() => {
-      void this.run().catch((error: Error) =>
-        this.options.log('debug', `reconciler: round skipped: ${error.message}`),
-      );
+      void this.run().catch((error: Error) => {
+        this.options.observers.failed('reconciler round', error);
+        this.options.log('debug', `reconciler: round skipped: ${error.message}`);
+      });
     }, every);
     this.timer.unref();
   }
@@ -129,6 +132,7 @@ export class Reconciler {
     );
     if (!updated?.changed) return false;
     this.options.log('warning', `task ${record.taskId}: ${message}`);
+    this.options.observers.ended(updated.record);
     await this.options.announce(updated.record);
     return true;
   }

@@ -49,7 +49,29 @@ export interface TaskStore {
    * shared by several processes may answer none while another process is already checking (one checker at a time).
    */
   dueForCheck(now: number, limit: number): Promise<string[]>;
+  /**
+   * The most recent tasks (newest first, at most `limit`) matching the query, all principals unless `owner` is
+   * given: the operators' view. A large store may look only at its most recent few thousand tasks.
+   */
+  listRecent(query: RecentQuery): Promise<TaskRecord[]>;
   close(): Promise<void>;
+}
+
+/** Which tasks {@link TaskStore.listRecent} returns. */
+export interface RecentQuery {
+  limit: number;
+  owner?: string;
+  status?: TaskStatus;
+  toolName?: string;
+}
+
+/** Whether `record` matches the filters of `query`. */
+export function matchesQuery(record: TaskRecord, query: RecentQuery): boolean {
+  return (
+    (query.owner === undefined || record.owner === query.owner) &&
+    (query.status === undefined || record.status === query.status) &&
+    (query.toolName === undefined || record.toolName === query.toolName)
+  );
 }
 
 /** A task could not be created because a bound on retained tasks was reached. */
@@ -108,6 +130,8 @@ export interface TaskQueue {
   consume(process: (delivery: LegDelivery) => Promise<void>, options: { concurrency: number }): Promise<void>;
   /** Stop taking new legs; the ones running go on (and keep their claim on a durable queue). */
   stopConsuming(): Promise<void>;
+  /** Legs waiting or delayed, not yet started (for monitoring). */
+  depth(): Promise<number>;
   /**
    * Release everything without waiting for running legs: a durable queue gives legs that were neither finished nor
    * handed back to another consumer once their claim lapses. Legs still queued stay queued (if durable).

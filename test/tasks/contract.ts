@@ -377,6 +377,57 @@ export function describeEngineContract(
       });
     });
 
+    it('lists the most recent tasks of every principal, newest first, filtered by owner, status and tool', async () => {
+      const engine = await started(async (run) =>
+        run.toolName === 'waits'
+          ? { type: 'input_required', inputRequests: { a: { method: 'roots/list' } } }
+          : ok('x'),
+      );
+      const tag = uniqueId();
+      const first = await engine.create(spec({ owner: `${tag}-a`, toolName: 'done' }));
+      const second = await engine.create(spec({ owner: `${tag}-b`, toolName: 'waits' }));
+      await eventually(async () => (await engine.get(first.taskId))?.status === 'completed');
+      await eventually(async () => (await engine.get(second.taskId))?.status === 'input_required');
+      const mine = (records: TaskRecord[]) => records.filter((record) => record.owner.startsWith(tag));
+      expect(mine(await engine.listRecent({ limit: 1000 })).map((record) => record.taskId)).toEqual(
+        [second, first].map((record) => record.taskId),
+      );
+      expect((await engine.listRecent({ limit: 10, owner: `${tag}-a` })).map((r) => r.taskId)).toEqual([
+        first.taskId,
+      ]);
+      expect(mine(await engine.listRecent({ limit: 1000, status: 'input_required' }))).toHaveLength(1);
+      expect(mine(await engine.listRecent({ limit: 1000, toolName: 'done' }))[0]?.taskId).toBe(first.taskId);
+    });
+
+    it('tells watchAll listeners and observers about every task it works on', async () => {
+      const engine = await started(async () => ok('x'));
+      const seen: TaskRecord[] = [];
+      const events: string[] = [];
+      const stop = await engine.watchAll((record) => seen.push(record));
+      const unobserve = engine.observe({
+        created: (record) => events.push(`created ${record.taskId}`),
+        legStarted: (record, waitedMs) => events.push(`started ${record.taskId} ${waitedMs >= 0}`),
+        legFinished: (record, durationMs) => events.push(`finished ${record.taskId} ${durationMs >= 0}`),
+        ended: (record) => events.push(`ended ${record.taskId} ${record.status}`),
+      });
+      const { taskId } = await engine.create(spec());
+      await eventually(() =>
+        seen.some((record) => record.taskId === taskId && record.status === 'completed'),
+      );
+      await eventually(() => events.length === 4);
+      // The leg may start before create() returns (in one process); the leg's own events are in order.
+      expect(events).toContain(`created ${taskId}`);
+      expect(events.filter((event) => !event.startsWith('created'))).toEqual([
+        `started ${taskId} true`,
+        `finished ${taskId} true`,
+        `ended ${taskId} completed`,
+      ]);
+      expect(engine.runningLegs).toBe(0);
+      expect(await engine.queueDepth()).toBeGreaterThanOrEqual(0);
+      stop();
+      unobserve();
+    });
+
     it('lists the tasks of one owner only', async () => {
       const engine = await started(async () => ok('x'));
       const owner = `owner-${uniqueId()}`;

@@ -70,6 +70,10 @@ export class MemoryTaskQueue implements TaskQueue {
     this.consuming = false;
   }
 
+  async depth(): Promise<number> {
+    return this.ready.length + this.delayed.size;
+  }
+
   async close(): Promise<void> {
     this.consuming = false;
     this.closed = true;

@@ -1,5 +1,5 @@
 import { decodeCursor, isAfter, pageOf, positionOf, type TaskPage } from '../listing.js';
-import { TaskLimitError, type TaskLimits, type TaskStore } from '../seams.js';
+import { matchesQuery, type RecentQuery, TaskLimitError, type TaskLimits, type TaskStore } from '../seams.js';
 import type { TaskRecord } from '../types.js';
 
 interface Entry {
@@ -86,6 +86,20 @@ export class MemoryTaskStore implements TaskStore {
       .sort((a, b) => a.checkAt! - b.checkAt!)
       .slice(0, limit)
       .map((record) => record.taskId);
+  }
+
+  async listRecent(query: RecentQuery): Promise<TaskRecord[]> {
+    const matching: TaskRecord[] = [];
+    for (const taskId of query.owner === undefined
+      ? this.entries.keys()
+      : (this.byOwner.get(query.owner) ?? [])) {
+      const entry = this.live(taskId);
+      if (entry && matchesQuery(entry.record, query)) matching.push(entry.record);
+    }
+    return matching
+      .sort((a, b) => (isAfter(positionOf(a), positionOf(b)) ? -1 : 1))
+      .slice(0, query.limit)
+      .map((record) => structuredClone(record));
   }
 
   async close(): Promise<void> {

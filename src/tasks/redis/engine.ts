@@ -86,11 +86,6 @@ export class RedisTaskEngine extends ComposedTaskEngine {
       : `redis://${connection.options.host}:${connection.options.port}/${connection.options.db ?? 0}`;
   }
 
-  /** Legs queued and not yet started (for tests and monitoring). */
-  pendingLegs(): Promise<number> {
-    return this.legs.pending();
-  }
-
   protected override async open(): Promise<void> {
     this.watched(this.connection);
     if (this.ownsConnection) {
@@ -144,6 +139,7 @@ export class RedisTaskEngine extends ComposedTaskEngine {
     redis.on('error', (error: Error) => {
       if (down) return;
       down = true;
+      this.observers.failed('redis connection', error);
       this.log('warning', `Redis at ${this.where} is unreachable (${error.message}); retrying.`);
     });
     redis.on('ready', () => {

@@ -124,8 +124,7 @@ export class BullMQTaskQueue implements TaskQueue {
     await this.worker?.pause(true);
   }
 
-  /** Legs queued and not yet started, for tests and monitoring. */
-  pending(): Promise<number> {
+  depth(): Promise<number> {
     return this.queue().getJobCountByTypes('wait', 'delayed', 'prioritized');
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { decodeCursor, isAfter, pageOf, type TaskPage } from '../listing.js';
-import { TaskLimitError, type TaskLimits, type TaskStore } from '../seams.js';
+import { decodeCursor, isAfter, pageOf, positionOf, type TaskPage } from '../listing.js';
+import { matchesQuery, type RecentQuery, TaskLimitError, type TaskLimits, type TaskStore } from '../seams.js';
 import type { TaskRecord } from '../types.js';
 import type { RedisKeys } from './keys.js';
 import { type ScriptCommands, type ScriptTransaction, withScripts } from './scripts.js';
@@ -11,6 +11,8 @@ const MAX_CONFLICT_RETRIES = 50;
 const LIST_BATCH = 100;
 /** Records this process remembers as last read or written, so its next update is one round trip. */
 const REMEMBERED = 10_000;
+/** Running and ended tasks `listRecent` looks at, each. */
+const RECENT_SCAN = 5_000;
 /** How long one process's reconciler keeps its turn. */
 const CHECK_TURN_MS = 500;
 
@@ -150,6 +152,35 @@ export class RedisTaskStore implements TaskStore {
       limit,
       ownerPrefix,
     );
+  }
+
+  /**
+   * Looks at the `RECENT_SCAN` most recent running tasks and as many recently ended ones (or the owner's listing),
+   * newest first.
+   */
+  async listRecent(query: RecentQuery): Promise<TaskRecord[]> {
+    const { live, expiring } = this.keys;
+    const ids =
+      query.owner === undefined
+        ? [
+            ...(await this.redis.zrevrange(live, 0, RECENT_SCAN - 1)),
+            ...(await this.redis.zrevrange(expiring, 0, RECENT_SCAN - 1)).map((member) =>
+              member.slice(member.indexOf(' ') + 1),
+            ),
+          ]
+        : await this.redis.zrevrange(this.keys.owner(query.owner), 0, RECENT_SCAN - 1);
+    const matching: TaskRecord[] = [];
+    for (let start = 0; start < ids.length; start += LIST_BATCH) {
+      const raws = await this.redis.mget(
+        ids.slice(start, start + LIST_BATCH).map((id) => this.keys.task(id)),
+      );
+      for (const raw of raws) {
+        if (raw === null) continue;
+        const record = JSON.parse(raw) as TaskRecord;
+        if (matchesQuery(record, query)) matching.push(record);
+      }
+    }
+    return matching.sort((a, b) => (isAfter(positionOf(a), positionOf(b)) ? -1 : 1)).slice(0, query.limit);
   }
 
   async close(): Promise<void> {
