@@ -48,6 +48,7 @@ export type {
   ToolHandler,
 } from './server/registry.js';
 export type { ToolReturn } from './server/results.js';
+export type { HttpRoute } from './server/serve.js';
 export { type RunOptions, TaskMCP, type TaskMCPOptions } from './server/taskmcp.js';
 export {
   ComposedTaskEngine,

@@ -12,6 +12,9 @@ export interface HttpServeOptions {
   path?: string;
 }
 
+/** A plain HTTP handler served beside the MCP endpoint (metrics, a dashboard, a health check). */
+export type HttpRoute = (request: Request) => Response | Promise<Response>;
+
 export interface RunningHttpServer {
   /** The endpoint URL, e.g. `http://127.0.0.1:3000/mcp`. */
   url: URL;
@@ -20,14 +23,25 @@ export interface RunningHttpServer {
 
 type Fetch = (request: Request, options?: McpHandlerRequestOptions) => Promise<Response>;
 
-/** Serve a web-standard MCP `fetch` handler on node:http at one path; other paths answer 404. */
-export async function serveHttp(fetch: Fetch, options: HttpServeOptions = {}): Promise<RunningHttpServer> {
+/**
+ * Serve a web-standard MCP `fetch` handler on node:http at one path, and `routes` beside it: a route path matches
+ * exactly, or, when it ends with `/`, every path below it (a page and its assets). Other paths answer 404.
+ */
+export async function serveHttp(
+  fetch: Fetch,
+  options: HttpServeOptions & { routes?: ReadonlyMap<string, HttpRoute> } = {},
+): Promise<RunningHttpServer> {
   const host = options.host ?? '127.0.0.1';
   const path = options.path ?? '/mcp';
-  const handle = toNodeHandler({ fetch });
+  const handlers = new Map<string, ReturnType<typeof toNodeHandler>>([[path, toNodeHandler({ fetch })]]);
+  for (const [route, handler] of options.routes ?? [])
+    handlers.set(route, toNodeHandler({ fetch: async (request) => handler(request) }));
   const server: HttpServer = createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (pathname !== path) {
+    const handle =
+      handlers.get(pathname) ??
+      [...handlers].find(([route]) => route.endsWith('/') && pathname.startsWith(route))?.[1];
+    if (!handle) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found. The MCP endpoint is ${path}.\n`);
       return;
     }

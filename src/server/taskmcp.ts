@@ -34,7 +34,13 @@ import {
   ToolRegistry,
 } from './registry.js';
 import { buildSdkServer, type ServerInternals } from './sdk-server.js';
-import { type HttpServeOptions, isLoopback, type RunningHttpServer, serveHttp } from './serve.js';
+import {
+  type HttpRoute,
+  type HttpServeOptions,
+  isLoopback,
+  type RunningHttpServer,
+  serveHttp,
+} from './serve.js';
 import { TaskService } from './task-service.js';
 
 export interface TaskMCPOptions {
@@ -125,6 +131,7 @@ export class TaskMCP {
   private engineInstance?: TaskEngine;
   private httpHandler?: McpHttpHandler;
   private readonly closers: Array<() => Promise<void>> = [];
+  private readonly routes = new Map<string, HttpRoute>();
 
   constructor(options: TaskMCPOptions) {
     if (!options?.name || !options.version) throw new TypeError('TaskMCP needs a name and a version.');
@@ -197,6 +204,18 @@ export class TaskMCP {
     return this;
   }
 
+  /**
+   * Serve a plain HTTP handler beside the MCP endpoint when running over HTTP: `path` matches exactly, or, ending
+   * with `/`, every path below it. Loopback servers apply the same Host and Origin checks as to MCP requests.
+   */
+  route(path: string, handler: HttpRoute): this {
+    if (this.starting) throw new Error(`Add the route ${path} before the server starts.`);
+    if (!path.startsWith('/')) throw new TypeError(`A route path starts with '/', got '${path}'.`);
+    if (this.routes.has(path)) throw new Error(`The route ${path} is already served.`);
+    this.routes.set(path, handler);
+    return this;
+  }
+
   /** The context of the tool invocation the caller runs in (see {@link getContext}). */
   getContext(): TaskMCPContext {
     return getContext();
@@ -251,13 +270,19 @@ export class TaskMCP {
       );
     }
     const host = options.host ?? '127.0.0.1';
-    const guarded = isLoopback(host)
-      ? async (request: Request, extra?: McpHandlerRequestOptions) =>
-          hostHeaderValidationResponse(request, localhostAllowedHostnames()) ??
-          originValidationResponse(request, localhostAllowedOrigins()) ??
-          this.fetch(request, extra)
-      : this.fetch;
-    const running: RunningHttpServer = await serveHttp(guarded, { ...options, host });
+    // DNS-rebinding protection for servers on loopback, for MCP requests and routes alike.
+    const rejected = (request: Request) =>
+      isLoopback(host)
+        ? (hostHeaderValidationResponse(request, localhostAllowedHostnames()) ??
+          originValidationResponse(request, localhostAllowedOrigins()))
+        : undefined;
+    const guarded = async (request: Request, extra?: McpHandlerRequestOptions) =>
+      rejected(request) ?? this.fetch(request, extra);
+    const routes = new Map<string, HttpRoute>();
+    for (const [path, handler] of this.routes) {
+      routes.set(path, async (request) => rejected(request) ?? handler(request));
+    }
+    const running: RunningHttpServer = await serveHttp(guarded, { ...options, host, routes });
     this.closers.push(() => running.close());
     this.log('info', `${this.name} serving MCP on ${running.url} (task engine: ${this.engine.kind})`);
     return { url: running.url, close: () => this.close() };
