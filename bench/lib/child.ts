@@ -33,6 +33,8 @@ export interface ChildHandle {
   cpuSeconds(): number;
   /** Ask the child to close cleanly (so a `--cpu-prof` profile is written), then wait for it to exit. */
   stop(): Promise<void>;
+  /** `kill -9` the child (no clean-up, as in a crash), then wait for it to exit; a no-op once it has exited. */
+  kill(): Promise<void>;
 }
 
 /** Where `--cpu-prof` writes profiles when profiling is on (`BENCH_PROFILE_DIR`). */
@@ -70,6 +72,7 @@ export async function startChild(script: string, env: Record<string, string> = {
   });
   if (profiles) console.log(`  [profile] ${script} is pid ${child.pid}`);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const running = () => child.exitCode === null && child.signalCode === null;
   const ready = await new Promise<ChildMessage>((resolve, reject) => {
     const onExit = (code: number | null) =>
       reject(new Error(`${script} exited (${code}) before it was ready.`));
@@ -113,10 +116,14 @@ export async function startChild(script: string, env: Record<string, string> = {
     },
     cpuSeconds: () => processCpuSeconds(child.pid!),
     async stop() {
-      if (child.exitCode === null && child.connected) child.send({ type: 'stop' });
+      if (running() && child.connected) child.send({ type: 'stop' });
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      if (running()) child.kill('SIGKILL');
+      await exited;
     },
   };
 }
