@@ -1,5 +1,5 @@
 /**
- * The benchmark runner: `npm run bench` (full) or `npm run bench -- --quick` (small counts, < 2 minutes).
+ * The benchmark runner: `npm run bench` (full) or `npm run bench -- --quick` (small counts, a few minutes).
  * Options: `--only=engine-drain,foreground` runs a subset; `--reps=N` (>= 3); `--profile` writes a `--cpu-prof`
  * profile of every server and worker process to bench/profiles/ (see bench/hot-paths.ts).
  * Results go to bench/results/ (latest.json, results.md, one SVG per scenario) and bench/README-snippet.md;
@@ -15,10 +15,11 @@ import { engineDrain } from './scenarios/engine-drain.js';
 import { footprint } from './scenarios/footprint.js';
 import { foreground } from './scenarios/foreground.js';
 import { pollCost } from './scenarios/poll-cost.js';
+import { recovery } from './scenarios/recovery.js';
 import { roundTrip } from './scenarios/round-trip.js';
 import { scaleOut } from './scenarios/scale-out.js';
 
-const SCENARIOS: Scenario[] = [engineDrain, pollCost, foreground, roundTrip, footprint, scaleOut];
+const SCENARIOS: Scenario[] = [engineDrain, pollCost, foreground, roundTrip, footprint, scaleOut, recovery];
 
 function option(name: string): string | undefined {
   const prefix = `--${name}=`;
