@@ -16,8 +16,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Hang guards, not performance limits: tests that start several processes need room on a loaded 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Subprocess and Redis tests share the machine's two cores; keep files from starving each other.
     maxWorkers: 2,
   },

@@ -75,10 +75,13 @@ function lastSseMessage(text: string): JsonRpcReply {
   return JSON.parse(data[data.length - 1]!);
 }
 
-/** Poll `check` until it returns a truthy value or the time is up. */
+/**
+ * Poll `check` until it returns a truthy value or the time is up. The default deadline is a hang guard, generous
+ * so that a loaded 2-core machine never fails a correct run; it is not a performance limit.
+ */
 export async function eventually<T>(
   check: () => T | Promise<T>,
-  timeoutMs = 5_000,
+  timeoutMs = 20_000,
   everyMs = 20,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
@@ -96,7 +99,7 @@ export async function untilStatus(
   taskId: string,
   statuses: string[],
   token?: string,
-  timeoutMs = 5_000,
+  timeoutMs = 20_000,
 ) {
   return eventually(async () => {
     const { result } = await rpc(url, 'tasks/get', { taskId }, { token });

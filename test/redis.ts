@@ -7,8 +7,12 @@ import { Redis } from 'ioredis';
 import { RedisTaskEngine, type RedisTaskEngineOptions } from 'taskmcp/redis';
 
 export const REDIS_URL = process.env.TASKMCP_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
-/** Every key the tests create starts with this, so the global teardown can remove them. */
-export const TEST_PREFIX = 'taskmcp-test';
+/**
+ * Every key the tests create starts with this, so the global teardown can remove them. It is unique to the run
+ * (set by the global setup, inherited by test workers and the processes they start), so runs on one Redis never
+ * delete each other's keys.
+ */
+export const TEST_PREFIX = `taskmcp-test-${process.env.TASKMCP_TEST_RUN ?? 'adhoc'}`;
 
 export async function redisAvailable(): Promise<boolean> {
   const probe = new Redis(REDIS_URL, {

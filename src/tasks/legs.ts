@@ -136,7 +136,12 @@ export class LegExecutor {
     const loaded = await this.persistently(`task ${job.taskId}: reading the task`, () =>
       store.load(job.taskId),
     );
-    if (!loaded || !isCurrentLeg(loaded.record, job)) return;
+    if (!loaded || !isCurrentLeg(loaded.record, job) || leg.handedBack) return;
+    if (isShutdown(controller.signal.reason)) {
+      // Shutdown began while the record was read: the handler never started, so another worker runs the leg.
+      await this.handBack(leg);
+      return;
+    }
     const { record, context } = loaded;
     if (delivery.crashes > durability.maxStalledCount) {
       await this.giveUp(
@@ -187,9 +192,7 @@ export class LegExecutor {
       clearTimeout(timer);
       observers.legFinished(record, Date.now() - startedAt);
     }
-    const reason = controller.signal.reason;
-    const stoppedByShutdown = reason instanceof TaskAbortReason && reason.kind === 'shutdown';
-    if (stoppedByShutdown && (outcome.type === 'thrown' || outcome.type === 'error')) {
+    if (isShutdown(controller.signal.reason) && (outcome.type === 'thrown' || outcome.type === 'error')) {
       // The handler gave up because we are stopping: another worker runs the leg from the start.
       await this.handBack(leg);
       return;
@@ -278,4 +281,8 @@ export class LegExecutor {
       }
     }
   }
+}
+
+function isShutdown(reason: unknown): boolean {
+  return reason instanceof TaskAbortReason && reason.kind === 'shutdown';
 }

@@ -46,7 +46,7 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
   const exited = new Promise<Finished>((resolve) =>
     child.once('close', (code) => resolve({ code, stdout, stderr })),
   );
-  const waitFor = (pattern: RegExp, timeoutMs = 15_000) =>
+  const waitFor = (pattern: RegExp, timeoutMs = 45_000) =>
     new Promise<RegExpExecArray>((resolve, reject) => {
       const check = () => {
         const match = pattern.exec(stdout) ?? pattern.exec(stderr);
