@@ -1,0 +1,39 @@
+/** The contract of a `TaskEventBus`: delivery after subscribe, unsubscribe, and listeners isolated from each other. */
+import { describe, expect, it } from 'vitest';
+import type { TaskEventBus } from '../tasks/seams.js';
+import { eventually } from './support.js';
+
+/** Register the event bus contract with vitest. `makeBus` returns a new bus for each test; the suite closes it. */
+export function describeBusContract(name: string, makeBus: () => Promise<TaskEventBus>) {
+  describe(`TaskEventBus contract: ${name}`, () => {
+    it('delivers events published after subscribe resolves, until unsubscribed', async () => {
+      const bus = await makeBus();
+      const seen: unknown[] = [];
+      const unsubscribe = await bus.subscribe((event) => seen.push(event));
+      await bus.publish({ type: 'cancel', taskId: 't1' });
+      await bus.publish({ type: 'changed', taskId: 't2', status: 'completed' });
+      await eventually(() => seen.length === 2);
+      expect(seen).toEqual([
+        { type: 'cancel', taskId: 't1' },
+        { type: 'changed', taskId: 't2', status: 'completed' },
+      ]);
+      await unsubscribe();
+      await bus.publish({ type: 'cancel', taskId: 't3' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(seen).toHaveLength(2);
+      await bus.close();
+    });
+
+    it('keeps delivering to other listeners when one throws', async () => {
+      const bus = await makeBus();
+      const seen: unknown[] = [];
+      await bus.subscribe(() => {
+        throw new Error('bad listener');
+      });
+      await bus.subscribe((event) => seen.push(event));
+      await bus.publish({ type: 'cancel', taskId: 't1' });
+      await eventually(() => seen.length === 1);
+      await bus.close();
+    });
+  });
+}
