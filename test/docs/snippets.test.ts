@@ -1,26 +1,43 @@
 /**
- * Every code block in docs/*.md that is preceded by `<!-- snippet: <file>#<region> -->` must be exactly that
- * `//#region` of a file under docs/snippets/, which the type check covers. So documentation code always compiles.
- * `npm run docs:sync` rewrites the blocks after a snippet changed.
+ * Every code block in README.md and docs/*.md that is preceded by `<!-- snippet: <file>#<region> -->` (a file under
+ * docs/snippets/) or `<!-- source: <path>#<region> -->` (any file, e.g. an example) must be exactly that `//#region`,
+ * which the type check covers. So documentation code always compiles. `npm run docs:sync` rewrites the blocks after
+ * a region changed.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { region, SNIPPET_MARKER } from '../../scripts/sync-snippets.js';
+import { markedFile, pages, region, SNIPPET_MARKER } from '../../scripts/sync-snippets.js';
 
-const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
-const pages = readdirSync(docs).filter((file) => file.endsWith('.md'));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const read = (page: string) => readFileSync(`${root}${page}`, 'utf8');
 
 describe('documentation snippets', () => {
-  it('finds documentation pages with snippets', () => {
-    expect(pages.some((page) => readFileSync(`${docs}${page}`, 'utf8').match(SNIPPET_MARKER))).toBe(true);
+  it('finds the README and documentation pages with snippets', () => {
+    expect(read('README.md').match(SNIPPET_MARKER)).not.toBeNull();
+    expect(
+      pages().filter((page) => page.startsWith('docs/') && read(page).match(SNIPPET_MARKER)),
+    ).not.toEqual([]);
   });
 
-  for (const page of pages) {
-    const text = readFileSync(`${docs}${page}`, 'utf8');
-    for (const [, , file, name, code] of text.matchAll(SNIPPET_MARKER)) {
-      it(`${page}: ${file}#${name} matches the type-checked source`, () => {
-        expect(code).toBe(region(file!, name!));
+  it('marks every TypeScript block, so none escapes the type check', () => {
+    const unmarked = pages().flatMap((page) =>
+      [...read(page).matchAll(/^(.*)\n```ts\n/gm)]
+        .filter(([, before]) => !/^<!-- (snippet|source): /.test(before!))
+        .map(([, before]) => `${page}: after '${before}'`),
+    );
+    expect(unmarked).toEqual([]);
+  });
+
+  it('shows the quick start example itself in the README', () => {
+    expect(read('README.md')).toContain('<!-- source: examples/quickstart.ts#server -->');
+    expect(read('README.md')).toContain('<!-- source: examples/quickstart-client.ts#client -->');
+  });
+
+  for (const page of pages()) {
+    for (const [, , kind, file, name, code] of read(page).matchAll(SNIPPET_MARKER)) {
+      it(`${page}: ${markedFile(kind!, file!)}#${name} matches the type-checked source`, () => {
+        expect(code).toBe(region(markedFile(kind!, file!), name!));
       });
     }
   }
