@@ -40,6 +40,13 @@ export {
   TaskErrorCode,
   ToolError,
 } from './errors.js';
+export {
+  type MetricsOptions,
+  type MetricsServerOptions,
+  type RunningMetricsServer,
+  serveMetrics,
+  TaskMetrics,
+} from './metrics/index.js';
 export type { ServerLogger } from './server/logger.js';
 export type {
   TaskMode,

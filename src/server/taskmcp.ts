@@ -21,6 +21,7 @@ import { type StdioServerHandle, serveStdio } from '@modelcontextprotocol/server
 import { getContext, type TaskMCPContext } from '../context/context.js';
 import { configuredSnapshotCodec, type SnapshotCodec } from '../context/encryption.js';
 import { checkDependencies } from '../deps/dependencies.js';
+import { DEFAULT_METRICS_PATH, type MetricsOptions, TaskMetrics } from '../metrics/task-metrics.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { resolveEngine } from '../tasks/resolve.js';
 import { acceptInputAnswer } from '../wire/legacy/index.js';
@@ -91,6 +92,12 @@ export interface TaskMCPOptions {
   maskErrorDetails?: boolean;
   /** Where server and task logs go (default: stderr, level `info`, or `TASKMCP_LOG_LEVEL`). */
   logger?: ServerLogger;
+  /**
+   * Serve Prometheus metrics of this process's tasks (created, ended by status, queue depth and wait, leg duration,
+   * legs running, engine errors) at `path` (default `/metrics`) on the HTTP server, beside the MCP endpoint. Needs
+   * the `prom-client` package. See {@link TaskMCP.enableMetrics} and docs/operations.md.
+   */
+  metrics?: boolean | MetricsOptions;
 }
 
 export type RunOptions = ({ transport: 'stdio' } | ({ transport: 'http' } & HttpServeOptions)) & {
@@ -132,6 +139,7 @@ export class TaskMCP {
   private httpHandler?: McpHttpHandler;
   private readonly closers: Array<() => Promise<void>> = [];
   private readonly routes = new Map<string, HttpRoute>();
+  private metrics?: TaskMetrics;
 
   constructor(options: TaskMCPOptions) {
     if (!options?.name || !options.version) throw new TypeError('TaskMCP needs a name and a version.');
@@ -146,6 +154,7 @@ export class TaskMCP {
     };
     // Validate the key now: a bad key must stop the process at startup, not fail tasks later.
     this.snapshots = configuredSnapshotCodec(options.tasks?.encryptionKey);
+    if (options.metrics) this.enableMetrics(options.metrics === true ? {} : options.metrics);
   }
 
   /**
@@ -214,6 +223,20 @@ export class TaskMCP {
     if (this.routes.has(path)) throw new Error(`The route ${path} is already served.`);
     this.routes.set(path, handler);
     return this;
+  }
+
+  /**
+   * Collect Prometheus metrics of this process's tasks from the moment the engine starts, and serve them at `path`
+   * (default `/metrics`) when running over HTTP; `text()` of the result reads them anywhere else. Call it before the
+   * server starts; once enabled, later calls return the same metrics. The `metrics` option calls this.
+   */
+  enableMetrics(options: MetricsOptions = {}): TaskMetrics {
+    if (this.metrics) return this.metrics;
+    if (this.starting) throw new Error('Enable metrics before the server starts.');
+    const metrics = new TaskMetrics();
+    this.route(options.path ?? DEFAULT_METRICS_PATH, metrics.handle);
+    this.metrics = metrics;
+    return metrics;
   }
 
   /** The context of the tool invocation the caller runs in (see {@link getContext}). */
@@ -318,6 +341,8 @@ export class TaskMCP {
         concurrency: this.options.tasks?.concurrency,
       });
       this.engineInstance = engine;
+      // Observe the engine before it takes its first leg.
+      await this.metrics?.attach(engine);
       const maskErrorDetails = this.options.maskErrorDetails ?? false;
       const settings = this.options.tasks;
       const tasks = new TaskService(engine, this.registry, {

@@ -3,16 +3,19 @@ import { COMMON_OPTIONS, integerOption, parse } from '../args.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { usageError } from '../exit-codes.js';
 import { DEFAULT_DRAIN_MS, untilStopped } from '../lifecycle.js';
+import { enableMetricsOf } from '../metrics.js';
 import { Output } from '../output.js';
 import { loadServer } from '../server-module.js';
 
-export const usage = `taskmcp run <server.ts[:export]> [--transport http|stdio] [--port n] [--host h] [--no-worker] [--drain ms]
+export const usage = `taskmcp run <server.ts[:export]> [--transport http|stdio] [--port n] [--host h] [--no-worker] [--drain ms] [--metrics]
 
   Serves the module's TaskMCP server (its default export, the named export, or its only server export).
   TypeScript runs as is, no build step. Over HTTP (default; port from --port, $PORT or 3000) the endpoint URL is
   printed on stdout. --no-worker makes this a front end only: tasks are executed by \`taskmcp worker\` processes
   (needs a shared engine such as TASKMCP_TASKS_URL=redis://…). SIGINT/SIGTERM stop it, giving running tasks
-  --drain ms (default ${DEFAULT_DRAIN_MS}) to finish.`;
+  --drain ms (default ${DEFAULT_DRAIN_MS}) to finish. --metrics serves Prometheus metrics of this process's tasks
+  at /metrics beside the endpoint (HTTP only; needs the prom-client package; same as the server's \`metrics\`
+  option).`;
 
 export const RUN_OPTIONS = {
   ...COMMON_OPTIONS,
@@ -24,7 +27,7 @@ export const RUN_OPTIONS = {
 } as const;
 
 export async function run(argv: string[]): Promise<ExitCodeValue> {
-  const { values, positionals } = parse(argv, RUN_OPTIONS);
+  const { values, positionals } = parse(argv, { ...RUN_OPTIONS, metrics: { type: 'boolean' } });
   const [spec, ...extra] = positionals;
   if (!spec || extra.length > 0) throw usageError(`Name one server module.\n\n${usage}`);
   const transport = values.transport ?? 'http';
@@ -33,8 +36,12 @@ export async function run(argv: string[]): Promise<ExitCodeValue> {
   }
   const port = integerOption('port', values.port ?? process.env.PORT, 3000);
   const drainMs = integerOption('drain', values.drain, DEFAULT_DRAIN_MS);
+  if (values.metrics && transport !== 'http') {
+    throw usageError('--metrics is served over HTTP: drop --transport stdio.');
+  }
   const out = new Output(values.json ?? false);
   const server = await loadServer(spec);
+  if (values.metrics) enableMetricsOf(server, '--metrics');
   const worker = !values['no-worker'];
   if (transport === 'stdio') {
     // stdout is the MCP channel: nothing else may be written there.
