@@ -47,6 +47,8 @@ export interface LegExecutorOptions {
 
 export class LegExecutor {
   private readonly legs = new Set<RunningLeg>();
+  /** Tasks cancelled lately, from any process: a preloaded leg delivered after its cancel event must not start. */
+  private readonly cancelled = new RecentIds(60_000);
 
   constructor(private readonly options: LegExecutorOptions) {}
 
@@ -78,6 +80,7 @@ export class LegExecutor {
 
   /** Abort the handlers running legs of `taskId` in this process (a cancel from any process). */
   abort(taskId: string, reason: TaskAbortReason): void {
+    if (reason.kind === 'cancelled') this.cancelled.remember(taskId);
     for (const leg of this.legs) {
       if (leg.delivery.taskId === taskId) leg.controller.abort(reason);
     }
@@ -132,17 +135,33 @@ export class LegExecutor {
     const { store, durability } = this.options;
     const job: QueuedLeg = { taskId: delivery.taskId, leg: delivery.leg, attempt: delivery.attempt };
     // Read after registering the controller: a cancel that lands from now on aborts us through the bus, and one
-    // that landed before is visible here.
-    const loaded = await this.persistently(`task ${job.taskId}: reading the task`, () =>
-      store.load(job.taskId),
-    );
-    if (!loaded || !isCurrentLeg(loaded.record, job) || leg.handedBack) return;
+    // that landed before is visible in the record.
+    const loading = this.persistently(job.taskId, 'reading the task', () => store.load(job.taskId));
+    let current: { record: TaskRecord; context: string | null } | undefined = delivery.preloaded;
+    if (current) {
+      // A first leg carries the task as created: start at once, and check the stored record meanwhile. A cancel
+      // that landed before this leg registered is in `cancelled`; one that lands later aborts it through the bus.
+      if (this.cancelled.has(job.taskId)) return;
+      void loading.then(
+        (loaded) => {
+          if (!loaded || !isCurrentLeg(loaded.record, job)) {
+            controller.abort(new TaskAbortReason('cancelled', 'The task is no longer running.'));
+          }
+        },
+        () => {},
+      );
+    } else {
+      const loaded = await loading;
+      if (!loaded || !isCurrentLeg(loaded.record, job)) return;
+      current = loaded;
+    }
+    if (leg.handedBack) return;
     if (isShutdown(controller.signal.reason)) {
-      // Shutdown began while the record was read: the handler never started, so another worker runs the leg.
+      // Shutdown began before the handler started: another worker runs the leg.
       await this.handBack(leg);
       return;
     }
-    const { record, context } = loaded;
+    const { record, context } = current;
     if (delivery.crashes > durability.maxStalledCount) {
       await this.giveUp(
         job,
@@ -198,6 +217,7 @@ export class LegExecutor {
       return;
     }
     leg.returned = true;
+    await loading.catch(() => {});
     await this.settle(job, outcome);
   }
 
@@ -205,7 +225,7 @@ export class LegExecutor {
   private async settle(job: QueuedLeg, outcome: LegOutcome): Promise<void> {
     const { store, queue, durability } = this.options;
     let retryDelayMs: number | undefined;
-    const updated = await this.persistently(`task ${job.taskId}: storing the outcome`, () =>
+    const updated = await this.persistently(job.taskId, 'storing the outcome', () =>
       store.update(job.taskId, (current) => {
         if (!isCurrentLeg(current, job)) return undefined;
         const settled = settledRecord(current, outcome);
@@ -217,7 +237,7 @@ export class LegExecutor {
     if (isTerminal(updated.record.status)) this.options.observers.ended(updated.record);
     if (retryDelayMs !== undefined) {
       const next = { ...job, attempt: job.attempt + 1 };
-      await this.persistently(`task ${job.taskId}: queueing attempt ${next.attempt}`, () =>
+      await this.persistently(job.taskId, 'queueing a retry', () =>
         queue.enqueue(next, { delayMs: retryDelayMs }),
       );
     }
@@ -226,7 +246,7 @@ export class LegExecutor {
 
   private async giveUp(job: QueuedLeg, message: string): Promise<void> {
     this.options.log('error', `task ${job.taskId}: ${message}`);
-    const updated = await this.persistently(`task ${job.taskId}: storing the failure`, () =>
+    const updated = await this.persistently(job.taskId, 'storing the failure', () =>
       this.options.store.update(job.taskId, (current) =>
         isCurrentLeg(current, job)
           ? stamped(failedRecord(current, message), Date.now(), this.options.durability.livenessMs)
@@ -256,24 +276,27 @@ export class LegExecutor {
     }
   }
 
-  /** Run a store or queue operation, retrying with backoff through outages until `settleDeadlineMs` passes. */
-  private async persistently<T>(what: string, operation: () => Promise<T>): Promise<T> {
+  /**
+   * Run a store or queue operation for a task, retrying with backoff through outages until `settleDeadlineMs`
+   * passes. `operation` is a fixed name (a metric label); the task id only goes to the log.
+   */
+  private async persistently<T>(taskId: string, operation: string, run: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + this.options.durability.settleDeadlineMs;
     let delayMs = 50;
     let warned = false;
     for (;;) {
       try {
-        const value = await operation();
-        if (warned) this.options.log('info', `${what}: done after retrying.`);
+        const value = await run();
+        if (warned) this.options.log('info', `task ${taskId}: ${operation}: done after retrying.`);
         return value;
       } catch (error) {
-        this.options.observers.failed(what, error as Error);
+        this.options.observers.failed(operation, error as Error);
         if (Date.now() + delayMs > deadline) throw error;
         if (!warned) {
           warned = true;
           this.options.log(
             'warning',
-            `${what} failed (${(error as Error).message}); retrying for up to ${this.options.durability.settleDeadlineMs} ms.`,
+            `task ${taskId}: ${operation} failed (${(error as Error).message}); retrying for up to ${this.options.durability.settleDeadlineMs} ms.`,
           );
         }
         await sleep(delayMs);
@@ -285,4 +308,26 @@ export class LegExecutor {
 
 function isShutdown(reason: unknown): boolean {
   return reason instanceof TaskAbortReason && reason.kind === 'shutdown';
+}
+
+/** Ids seen within the last `ttlMs`, forgotten lazily as new ones arrive. */
+class RecentIds {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  remember(id: string): void {
+    const now = Date.now();
+    for (const [old, at] of this.seen) {
+      if (at > now - this.ttlMs) break;
+      this.seen.delete(old);
+    }
+    this.seen.delete(id);
+    this.seen.set(id, now);
+  }
+
+  has(id: string): boolean {
+    const at = this.seen.get(id);
+    return at !== undefined && at > Date.now() - this.ttlMs;
+  }
 }

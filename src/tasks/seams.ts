@@ -110,10 +110,18 @@ export interface QueuedLeg {
   attempt: number;
 }
 
+/** A task as it was created, carried with its first leg so a worker can start it without reading the store. */
+export interface LegPreload {
+  record: TaskRecord;
+  context: string;
+}
+
 /** A leg handed to a consumer. */
 export interface LegDelivery extends QueuedLeg {
   /** How often this leg was delivered before and lost with its worker (a crash, `kill -9`, a lost lock). */
   crashes: number;
+  /** The task as queued with this leg, when the queue carries it (see {@link LegPreload}). */
+  preloaded?: LegPreload;
   /** Give the leg back to the queue untouched, for another consumer (this one is shutting down). */
   handBack(): Promise<void>;
 }

@@ -117,7 +117,7 @@ export class RedisTaskEngine extends ComposedTaskEngine {
   ): Promise<void> {
     const multi = await this.legs.transaction();
     this.records.queueInsert(multi, record, context, limits);
-    this.legs.queueAdd(multi, { taskId: record.taskId, leg: 1, attempt: 1 });
+    this.legs.queueAdd(multi, { taskId: record.taskId, leg: 1, attempt: 1 }, { record, context });
     const replies = await multi.exec();
     if (!replies) throw new Error(`Creating task ${record.taskId} was aborted.`);
     const [[insertError, inserted], [queueError]] = replies as [

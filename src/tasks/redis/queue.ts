@@ -1,6 +1,6 @@
 import { type ConnectionOptions, Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { LegDelivery, QueuedLeg, TaskQueue } from '../seams.js';
+import type { LegDelivery, LegPreload, QueuedLeg, TaskQueue } from '../seams.js';
 import type { ScriptTransaction } from './scripts.js';
 
 export interface BullMQTaskQueueOptions {
@@ -31,6 +31,7 @@ export class BullMQTaskQueue implements TaskQueue {
   private producer?: Queue;
   private worker?: Worker;
   private workerRedis?: Redis;
+  private stopped = false;
 
   constructor(
     private readonly connection: Redis,
@@ -64,9 +65,13 @@ export class BullMQTaskQueue implements TaskQueue {
     return client.multi();
   }
 
-  /** Queue a leg on a {@link transaction} (creation: the record and its first leg in one MULTI). */
-  queueAdd(multi: ScriptTransaction, job: QueuedLeg): void {
-    const entry = new Job(this.queue(), 'leg', job, jobOptions(job), jobIdFor(job));
+  /**
+   * Queue a leg on a {@link transaction} (creation: the record and its first leg in one MULTI), with the task as
+   * created, so the worker that takes it can start the handler at once (see {@link LegPreload}).
+   */
+  queueAdd(multi: ScriptTransaction, job: QueuedLeg, preload: LegPreload): void {
+    const data: LegData = { ...job, preload };
+    const entry = new Job(this.queue(), 'leg', data, jobOptions(job), jobIdFor(job));
     // Queued synchronously on `multi`; the outcome is read from `multi.exec()`.
     void entry.addJob(multi as never).catch(() => {});
   }
@@ -92,9 +97,16 @@ export class BullMQTaskQueue implements TaskQueue {
     this.worker = new Worker(
       QUEUE_NAME,
       async (job, token) => {
+        if (this.stopped) {
+          // Fetched while we were stopping (BullMQ's pause lets a fetch in flight complete): give it back untouched.
+          await job.moveToWait(token);
+          throw new WaitingError();
+        }
         let handedBack = false;
+        const { preload, ...leg } = job.data as LegData;
         await process({
-          ...(job.data as QueuedLeg),
+          ...leg,
+          preloaded: preload,
           crashes: job.stalledCounter,
           handBack: async () => {
             handedBack = true;
@@ -121,6 +133,7 @@ export class BullMQTaskQueue implements TaskQueue {
   }
 
   async stopConsuming(): Promise<void> {
+    this.stopped = true;
     await this.worker?.pause(true);
   }
 
@@ -142,6 +155,11 @@ export class BullMQTaskQueue implements TaskQueue {
     if (!this.producer) throw new Error('The task queue is not open: start the engine first.');
     return this.producer;
   }
+}
+
+/** A job's data: the leg, and for a first leg the task as created. */
+interface LegData extends QueuedLeg {
+  preload?: LegPreload;
 }
 
 function jobIdFor(job: QueuedLeg): string {
