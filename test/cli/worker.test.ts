@@ -68,7 +68,7 @@ describe.runIf(enabled)('taskmcp worker with Redis', () => {
         throw new Error(`Task ${taskId} ended ${task.status} before the worker got SIGTERM.`);
       }
       return task.statusMessage?.startsWith('Step ') ? task : undefined;
-    }, 10_000);
+    }, 30_000);
     expect(running.status).toBe('working');
     first.worker.child.kill('SIGTERM');
     const stopped = await first.worker.exited;

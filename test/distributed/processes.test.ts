@@ -135,7 +135,7 @@ describe.runIf(enabled)('Redis engine across processes', () => {
     doomed.child.kill('SIGKILL');
     await doomed.exited;
     const survivor = await start('worker', name, { LEASE_MS: '1000' });
-    const done = await untilStatus(front.url!, taskId, ['completed', 'failed'], undefined, 15_000);
+    const done = await untilStatus(front.url!, taskId, ['completed', 'failed']);
     expect(done.status).toBe('completed');
     expect((done.result as { structuredContent: { pid: number } }).structuredContent.pid).toBe(
       survivor.child.pid,
@@ -176,7 +176,7 @@ describe.runIf(enabled)('Redis engine across processes', () => {
     expect(await first.exited).toBe(0);
     expect((await rpc(front.url!, 'tasks/get', { taskId })).result?.status).toBe('working');
     const second = await start('worker', name);
-    const done = await untilStatus(front.url!, taskId, ['completed'], undefined, 10_000);
+    const done = await untilStatus(front.url!, taskId, ['completed']);
     expect((done.result as { structuredContent: { pid: number } }).structuredContent.pid).toBe(
       second.child.pid,
     );
@@ -221,7 +221,7 @@ describe.runIf(enabled)('Redis engine across processes', () => {
       );
       for (const { result } of replies) if (result) statuses.add(result.status as string);
       return replies.every((reply) => reply.error) ? replies : undefined;
-    }, 10_000);
+    }, 30_000);
     expect(gone.map((reply) => reply.error?.code)).toEqual([-32602, -32602]);
     expect(gone[1]!.error?.message).toBe(gone[0]!.error?.message);
     expect([...statuses].filter((status) => status !== 'working' && status !== 'completed')).toEqual([]);

@@ -44,7 +44,7 @@ describe.runIf(enabled)('Redis engine lifecycle', () => {
     try {
       // Closed, then nothing: the process must end on its own (no timer, socket or connection left open).
       await eventually(() => stdout.includes('closed'), 15_000);
-      await eventually(() => child.exitCode !== null, 10_000);
+      await eventually(() => child.exitCode !== null, 30_000);
       expect(await exit).toBe(0);
       expect(stdout).toBe('[{"type":"text","text":"hi"}]\nclosed\n');
       expect(stderr).toBe('');
