@@ -25,6 +25,13 @@ export {
 export { currentContext, getContext, type LogLevel, type TaskMCPContext } from './context/context.js';
 export { ENCRYPTION_KEY_ENV } from './context/encryption.js';
 export { SNAPSHOT_VERSION, type TaskContextSnapshot } from './context/snapshot.js';
+export {
+  DASHBOARD_TOKEN_ENV,
+  type DashboardOptions,
+  type DashboardSite,
+  type TaskDetail,
+  type TaskSummary,
+} from './dashboard/index.js';
 export { deps, type Progress } from './deps/builtins.js';
 export type {
   Dependencies,

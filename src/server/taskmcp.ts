@@ -20,6 +20,12 @@ import {
 import { type StdioServerHandle, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { getContext, type TaskMCPContext } from '../context/context.js';
 import { configuredSnapshotCodec, type SnapshotCodec } from '../context/encryption.js';
+import {
+  type DashboardOptions,
+  type DashboardSite,
+  dashboardNotice,
+  mountDashboard,
+} from '../dashboard/index.js';
 import { checkDependencies } from '../deps/dependencies.js';
 import { DEFAULT_METRICS_PATH, type MetricsOptions, TaskMetrics } from '../metrics/task-metrics.js';
 import type { TaskEngine } from '../tasks/engine.js';
@@ -93,6 +99,12 @@ export interface TaskMCPOptions {
   /** Where server and task logs go (default: stderr, level `info`, or `TASKMCP_LOG_LEVEL`). */
   logger?: ServerLogger;
   /**
+   * Serve the tasks dashboard (a live page and a JSON API, default at `/dashboard/`) on the HTTP server: the admin
+   * token sees every principal's tasks, and with `auth` each user sees their own. Off by default. See
+   * {@link TaskMCP.enableDashboard} and docs/operations.md.
+   */
+  dashboard?: boolean | DashboardOptions;
+  /**
    * Serve Prometheus metrics of this process's tasks (created, ended by status, queue depth and wait, leg duration,
    * legs running, engine errors) at `path` (default `/metrics`) on the HTTP server, beside the MCP endpoint. Needs
    * the `prom-client` package. See {@link TaskMCP.enableMetrics} and docs/operations.md.
@@ -139,6 +151,7 @@ export class TaskMCP {
   private httpHandler?: McpHttpHandler;
   private readonly closers: Array<() => Promise<void>> = [];
   private readonly routes = new Map<string, HttpRoute>();
+  private dashboardSite?: DashboardSite;
   private metrics?: TaskMetrics;
 
   constructor(options: TaskMCPOptions) {
@@ -154,6 +167,7 @@ export class TaskMCP {
     };
     // Validate the key now: a bad key must stop the process at startup, not fail tasks later.
     this.snapshots = configuredSnapshotCodec(options.tasks?.encryptionKey);
+    if (options.dashboard) this.enableDashboard(options.dashboard === true ? {} : options.dashboard);
     if (options.metrics) this.enableMetrics(options.metrics === true ? {} : options.metrics);
   }
 
@@ -239,6 +253,26 @@ export class TaskMCP {
     return metrics;
   }
 
+  /**
+   * Serve the tasks dashboard beside the MCP endpoint when running over HTTP (the `dashboard` option calls this).
+   * Call it before the server starts; once enabled, later calls return the same dashboard. The result says where it
+   * is and holds its admin token.
+   */
+  enableDashboard(options: DashboardOptions = {}): DashboardSite {
+    if (this.dashboardSite) return this.dashboardSite;
+    if (this.starting) throw new Error('Enable the dashboard before the server starts.');
+    this.dashboardSite = mountDashboard(
+      {
+        route: (path, handler) => this.route(path, handler),
+        engine: () => this.engine,
+        auth: this.options.auth,
+        title: this.options.title ?? this.name,
+      },
+      options,
+    );
+    return this.dashboardSite;
+  }
+
   /** The context of the tool invocation the caller runs in (see {@link getContext}). */
   getContext(): TaskMCPContext {
     return getContext();
@@ -308,6 +342,7 @@ export class TaskMCP {
     const running: RunningHttpServer = await serveHttp(guarded, { ...options, host, routes });
     this.closers.push(() => running.close());
     this.log('info', `${this.name} serving MCP on ${running.url} (task engine: ${this.engine.kind})`);
+    if (this.dashboardSite) this.log('info', dashboardNotice(this.dashboardSite, running.url));
     return { url: running.url, close: () => this.close() };
   }
 
