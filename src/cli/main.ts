@@ -25,6 +25,7 @@ const USAGE = `taskmcp <command> [options]
   worker <server.ts>    execute its tasks from a shared engine (Redis), no front end
   call <tool> k=v…      call a tool (--server <url|file>), following its task with a progress bar
   tasks get|cancel|watch <taskId>
+  tasks list|top        list the server's recent tasks, or watch them live (its tasks dashboard)
   inspect               list a server's tools and their task modes
 
   Data goes to stdout, messages to stderr; --json makes stdout JSON. \`taskmcp <command> --help\` for details.

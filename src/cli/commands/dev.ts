@@ -8,7 +8,7 @@ import { parse } from '../args.js';
 import { ExitCode, type ExitCodeValue, usageError } from '../exit-codes.js';
 import { RUN_OPTIONS } from './run.js';
 
-export const usage = `taskmcp dev <server.ts[:export]> [--port n] [--host h] [--no-watch]
+export const usage = `taskmcp dev <server.ts[:export]> [--port n] [--host h] [--no-watch] [--dashboard]
 
   Like \`taskmcp run\` over HTTP, for development: the memory engine (TASKMCP_TASKS_URL=memory://), tasks run in
   this process, debug logs (unless TASKMCP_LOG_LEVEL is set), and a restart whenever the module or a file it
@@ -25,6 +25,7 @@ export async function run(argv: string[]): Promise<ExitCodeValue> {
   if (values.port) runArgs.push('--port', values.port);
   if (values.host) runArgs.push('--host', values.host);
   if (values.json) runArgs.push('--json');
+  if (values.dashboard) runArgs.push('--dashboard');
   const watch = values['no-watch'] ? [] : ['--watch', '--watch-preserve-output'];
   // The same entry the CLI was started with (compiled JS, or the TypeScript source under tsx in this repo).
   const entry = process.argv[1] && /\.ts$/.test(process.argv[1]) ? process.argv[1] : CLI_ENTRY;

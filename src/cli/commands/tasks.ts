@@ -1,4 +1,7 @@
-/** `taskmcp tasks get|cancel|watch <taskId> --server <url>`: look at, cancel or follow one task. */
+/**
+ * `taskmcp tasks get|cancel|watch <taskId> --server <url>`: look at, cancel or follow one task over MCP.
+ * `tasks list` and `tasks top` read the server's tasks dashboard instead (tasks-list.ts, tasks-top.ts).
+ */
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import type { TaskInfo } from '../../client/types.js';
 import { COMMON_OPTIONS, parse, SERVER_OPTIONS } from '../args.js';
@@ -8,22 +11,39 @@ import { onInterrupt } from '../interrupt.js';
 import { Output } from '../output.js';
 import { TaskProgressView } from '../progress.js';
 import { printResult } from './call.js';
+import { BOARD_OPTIONS } from './tasks-top.js';
 
 export const usage = `taskmcp tasks get|cancel|watch <taskId> --server <url> [--json]
+taskmcp tasks list [--status s] [--tool t] [--limit n] [--json] --server <url> --token <token>
+taskmcp tasks top [--status s] [--tool t] [--json] --server <url> --token <token>
 
   get     print the task's status and message (--json: the whole task, result included)
   cancel  ask the server to cancel the task, then print its status
   watch   follow the task (progress on stderr) and print its result like \`call\`; Ctrl-C stops
-          watching without cancelling (exit 130)`;
+          watching without cancelling (exit 130)
+  list    the most recent tasks, newest first: id, tool, status, progress, elapsed, owner (admin), message
+  top     a live view: tasks queued or running with their progress, and those that ended recently; q quits
 
-const OPTIONS = { ...COMMON_OPTIONS, ...SERVER_OPTIONS } as const;
+  list and top read the server's tasks dashboard (\`taskmcp run --dashboard\`) at the --server URL's origin
+  and --dashboard-path (default /dashboard/). The token (--token, else TASKMCP_DASHBOARD_TOKEN, else
+  TASKMCP_TOKEN) is the dashboard's admin token, which sees every principal's tasks, or on a server with auth
+  your own access token, which sees yours. --status: working, input_required, completed, failed, cancelled.`;
+
+const OPTIONS = { ...COMMON_OPTIONS, ...SERVER_OPTIONS, ...BOARD_OPTIONS } as const;
 
 export async function run(argv: string[]): Promise<ExitCodeValue> {
   const { values, positionals } = parse(argv, OPTIONS);
   const [action, taskId, ...extra] = positionals;
-  if (!action || !['get', 'cancel', 'watch'].includes(action)) {
-    throw usageError(`Use tasks get, tasks cancel or tasks watch.\n\n${usage}`);
+  if (action === 'list' || action === 'top') {
+    if (positionals.length > 1) throw usageError(`tasks ${action} takes no task id.\n\n${usage}`);
+    if (action === 'list') return (await import('./tasks-list.js')).runList(values);
+    return (await import('./tasks-top.js')).runTop(values);
   }
+  if (!action || !['get', 'cancel', 'watch'].includes(action)) {
+    throw usageError(`Use tasks get, cancel, watch, list or top.\n\n${usage}`);
+  }
+  const boardOnly = Object.keys(BOARD_OPTIONS).find((name) => values[name as keyof typeof BOARD_OPTIONS]);
+  if (boardOnly) throw usageError(`--${boardOnly} applies to tasks list and tasks top.`);
   if (!taskId || extra.length > 0) throw usageError(`tasks ${action} takes one task id.\n\n${usage}`);
   const out = new Output(values.json ?? false);
   const connection = await connect({ server: values.server, token: values.token });
