@@ -137,10 +137,12 @@ export class LegExecutor {
     // Read after registering the controller: a cancel that lands from now on aborts us through the bus, and one
     // that landed before is visible in the record.
     const loading = this.persistently(job.taskId, 'reading the task', () => store.load(job.taskId));
-    let current: { record: TaskRecord; context: string | null } | undefined = delivery.preloaded;
+    // A first leg carries the task as created: on its first delivery, start at once and check the stored record
+    // meanwhile. A cancel that landed before this leg registered is in `cancelled`; one that lands later aborts it
+    // through the bus. A redelivery (after a crash or an outage) reads first: the leg may have ended meanwhile.
+    let current: { record: TaskRecord; context: string | null } | undefined =
+      delivery.crashes === 0 ? delivery.preloaded : undefined;
     if (current) {
-      // A first leg carries the task as created: start at once, and check the stored record meanwhile. A cancel
-      // that landed before this leg registered is in `cancelled`; one that lands later aborts it through the bus.
       if (this.cancelled.has(job.taskId)) return;
       void loading.then(
         (loaded) => {
