@@ -31,6 +31,8 @@ interface RunningLeg {
   /** The handler has returned: the outcome is being stored and the leg must not be handed back. */
   returned: boolean;
   handedBack: boolean;
+  /** The record as this leg last saw it (a hint that saves the store a read when it writes). */
+  known?: TaskRecord;
   done: Promise<void>;
 }
 
@@ -134,29 +136,20 @@ export class LegExecutor {
     const { delivery, controller } = leg;
     const { store, durability } = this.options;
     const job: QueuedLeg = { taskId: delivery.taskId, leg: delivery.leg, attempt: delivery.attempt };
-    // Read after registering the controller: a cancel that lands from now on aborts us through the bus, and one
-    // that landed before is visible in the record.
-    const loading = this.persistently(job.taskId, 'reading the task', () => store.load(job.taskId));
-    // A first leg carries the task as created: on its first delivery, start at once and check the stored record
-    // meanwhile. A cancel that landed before this leg registered is in `cancelled`; one that lands later aborts it
-    // through the bus. A redelivery (after a crash or an outage) reads first: the leg may have ended meanwhile.
-    let current: { record: TaskRecord; context: string | null } | undefined =
+    // A first leg carries the task as created: on its first delivery it starts at once, with no read. A cancel
+    // that landed before this leg registered is in `cancelled`; one that lands later aborts it through the bus,
+    // and the outcome of a leg that is no longer current is never stored (every write checks the record). Any
+    // other leg, and a redelivery after a crash or an outage (the leg may have ended meanwhile), reads first:
+    // after registering, so a cancel that landed before is visible in the record.
+    let current: { record: TaskRecord; context: string | null } | null | undefined =
       delivery.crashes === 0 ? delivery.preloaded : undefined;
     if (current) {
       if (this.cancelled.has(job.taskId)) return;
-      void loading.then(
-        (loaded) => {
-          if (!loaded || !isCurrentLeg(loaded.record, job)) {
-            controller.abort(new TaskAbortReason('cancelled', 'The task is no longer running.'));
-          }
-        },
-        () => {},
-      );
     } else {
-      const loaded = await loading;
-      if (!loaded || !isCurrentLeg(loaded.record, job)) return;
-      current = loaded;
+      current = await this.persistently(job.taskId, 'reading the task', () => store.load(job.taskId));
+      if (!current || !isCurrentLeg(current.record, job)) return;
     }
+    leg.known = current.record;
     if (leg.handedBack) return;
     if (isShutdown(controller.signal.reason)) {
       // Shutdown began before the handler started: another worker runs the leg.
@@ -178,7 +171,7 @@ export class LegExecutor {
       timer = setTimeout(() => {
         controller.abort(new TaskAbortReason('timeout', message));
         // Fail now rather than when (or if) the handler notices the signal.
-        void this.settle(job, { type: 'error', error: { code: TaskErrorCode.Timeout, message } }).catch(
+        void this.settle(leg, job, { type: 'error', error: { code: TaskErrorCode.Timeout, message } }).catch(
           () => {},
         );
       }, record.timeoutMs);
@@ -200,7 +193,7 @@ export class LegExecutor {
         requestState: record.requestState,
         context,
         signal: controller.signal,
-        reportProgress: (progress, total, message) => this.progress(job, progress, total, message),
+        reportProgress: (progress, total, message) => this.progress(leg, job, progress, total, message),
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -219,21 +212,24 @@ export class LegExecutor {
       return;
     }
     leg.returned = true;
-    await loading.catch(() => {});
-    await this.settle(job, outcome);
+    await this.settle(leg, job, outcome);
   }
 
   /** Store how a leg ended, unless the task moved on (cancelled, timed out, superseded) in the meantime. */
-  private async settle(job: QueuedLeg, outcome: LegOutcome): Promise<void> {
+  private async settle(leg: RunningLeg, job: QueuedLeg, outcome: LegOutcome): Promise<void> {
     const { store, queue, durability } = this.options;
     let retryDelayMs: number | undefined;
     const updated = await this.persistently(job.taskId, 'storing the outcome', () =>
-      store.update(job.taskId, (current) => {
-        if (!isCurrentLeg(current, job)) return undefined;
-        const settled = settledRecord(current, outcome);
-        retryDelayMs = settled.retryDelayMs;
-        return stamped(settled.record, Date.now(), durability.livenessMs);
-      }),
+      store.update(
+        job.taskId,
+        (current) => {
+          if (!isCurrentLeg(current, job)) return undefined;
+          const settled = settledRecord(current, outcome);
+          retryDelayMs = settled.retryDelayMs;
+          return stamped(settled.record, Date.now(), durability.livenessMs);
+        },
+        leg.known,
+      ),
     );
     if (!updated?.changed) return;
     if (isTerminal(updated.record.status)) this.options.observers.ended(updated.record);
@@ -261,18 +257,26 @@ export class LegExecutor {
   }
 
   /** Progress is informational: a report that cannot be stored is logged, never thrown into the handler. */
-  private async progress(job: QueuedLeg, progress: number, total?: number, message?: string): Promise<void> {
+  private async progress(
+    leg: RunningLeg,
+    job: QueuedLeg,
+    progress: number,
+    total?: number,
+    message?: string,
+  ): Promise<void> {
+    const { store, durability } = this.options;
     try {
-      const updated = await this.options.store.update(job.taskId, (current) =>
-        isCurrentLeg(current, job)
-          ? stamped(
-              progressedRecord(current, progress, total, message),
-              Date.now(),
-              this.options.durability.livenessMs,
-            )
-          : undefined,
+      const updated = await store.update(
+        job.taskId,
+        (current) =>
+          isCurrentLeg(current, job)
+            ? stamped(progressedRecord(current, progress, total, message), Date.now(), durability.livenessMs)
+            : undefined,
+        leg.known,
       );
-      if (updated?.changed) await this.options.announce(updated.record);
+      if (!updated?.changed) return;
+      leg.known = updated.record;
+      await this.options.announce(updated.record);
     } catch (error) {
       this.options.log('debug', `task ${job.taskId}: progress not stored: ${(error as Error).message}`);
     }

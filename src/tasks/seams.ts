@@ -34,10 +34,13 @@ export interface TaskStore {
    * Atomic read-modify-write. `change` receives the current record and returns the replacement, or `undefined`
    * to leave it untouched; it may be called more than once under contention, so it must be pure.
    * Resolves to the record as stored afterwards and whether it changed, or `null` when there is no such task.
+   * `likely` is the record as the caller last saw it: a store may start from it to save a read (the write still
+   * checks it, so a stale one only costs a retry).
    */
   update(
     taskId: string,
     change: (current: TaskRecord) => TaskRecord | undefined,
+    likely?: TaskRecord,
   ): Promise<{ record: TaskRecord; changed: boolean } | null>;
   /**
    * One page of the live tasks of `owner`, in listing order (see `listing.ts`), starting after `cursor`; at most
@@ -122,7 +125,10 @@ export interface LegDelivery extends QueuedLeg {
   crashes: number;
   /** The task as queued with this leg, when the queue carries it (see {@link LegPreload}). */
   preloaded?: LegPreload;
-  /** Give the leg back to the queue untouched, for another consumer (this one is shutting down). */
+  /**
+   * Give the leg back to the queue untouched, for another consumer (this one is shutting down): at once, or at the
+   * latest when the queue closes.
+   */
   handBack(): Promise<void>;
 }
 

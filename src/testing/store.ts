@@ -72,6 +72,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
       expect((await store.get(value.taskId))?.attempt).toBe(20);
     });
 
+    it('applies a change to the stored record, not to a stale likely one', async () => {
+      const store = await open();
+      const value = record({ attempt: 0 });
+      await store.insert(value, 'ctx');
+      await store.update(value.taskId, (current) => ({ ...current, attempt: 5 }));
+      const bumped = await store.update(
+        value.taskId,
+        (current) => ({ ...current, attempt: current.attempt + 1 }),
+        value,
+      );
+      expect(bumped?.record.attempt).toBe(6);
+      expect((await store.get(value.taskId))?.attempt).toBe(6);
+      // A stale hint whose change would do nothing must not hide the stored state either.
+      const unchanged = await store.update(
+        value.taskId,
+        (current) => (current.attempt === 0 ? { ...current } : undefined),
+        value,
+      );
+      expect(unchanged).toEqual({ record: { ...value, attempt: 6 }, changed: false });
+    });
+
     it('leaves the record alone when the change returns undefined', async () => {
       const store = await open();
       const value = record();

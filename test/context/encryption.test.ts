@@ -211,18 +211,22 @@ describe.runIf(enabled)('context snapshots at rest (redis engine)', () => {
     const [tampered, forged] = [await create(), await create()];
     const contextKey = async (taskId: string) =>
       (await dumpDeployment(name)).find(({ key }) => key.endsWith(`:ctx:${taskId}`))!.key;
+    /** Replace the stored snapshot wherever Redis keeps it: its own key, and the copy queued with the first leg. */
+    const rewrite = async (taskId: string, snapshot: string) => {
+      await redis.set(await contextKey(taskId), snapshot, 'KEEPTTL');
+      const jobKey = (await dumpDeployment(name)).find(({ key }) => key.endsWith(`:legs:${taskId}`))!.key;
+      const data = JSON.parse((await redis.hget(jobKey, 'data'))!) as { preload: { context: string } };
+      data.preload.context = snapshot;
+      await redis.hset(jobKey, 'data', JSON.stringify(data));
+    };
     const stored = (await redis.get(await contextKey(tampered)))!;
     // Flip one byte of the ciphertext.
     const raw = Buffer.from(stored.slice('taskmcp-enc:1:'.length), 'base64');
     raw[20] = raw[20]! ^ 0xff;
-    await redis.set(await contextKey(tampered), `taskmcp-enc:1:${raw.toString('base64')}`, 'KEEPTTL');
+    await rewrite(tampered, `taskmcp-enc:1:${raw.toString('base64')}`);
     // A plaintext snapshot claiming to be someone else must not be accepted when a key is set.
     const identity = { token: 'forged', clientId: 'app', scopes: [], extra: { sub: 'mallory' } };
-    await redis.set(
-      await contextKey(forged),
-      JSON.stringify({ v: 2, requestId: 1, toolName: 'whoami', authInfo: identity }),
-      'KEEPTTL',
-    );
+    await rewrite(forged, JSON.stringify({ v: 2, requestId: 1, toolName: 'whoami', authInfo: identity }));
 
     await node(name, 'worker', KEY);
     for (const [taskId, reason] of [

@@ -53,6 +53,8 @@ export class MemoryTaskStore implements TaskStore {
   async update(
     taskId: string,
     change: (current: TaskRecord) => TaskRecord | undefined,
+    // The stored record is at hand: no read to save.
+    _likely?: TaskRecord,
   ): Promise<{ record: TaskRecord; changed: boolean } | null> {
     const entry = this.live(taskId);
     if (!entry) return null;

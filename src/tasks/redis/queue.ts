@@ -32,6 +32,8 @@ export class BullMQTaskQueue implements TaskQueue {
   private worker?: Worker;
   private workerRedis?: Redis;
   private stopped = false;
+  /** Legs to move back to the queue once the worker has stopped fetching. */
+  private readonly givenBack: Array<() => Promise<unknown>> = [];
 
   constructor(
     private readonly connection: Redis,
@@ -97,22 +99,37 @@ export class BullMQTaskQueue implements TaskQueue {
     this.worker = new Worker(
       QUEUE_NAME,
       async (job, token) => {
+        // Through the producer's connection, which outlives the worker's.
+        const giveBack = async () => (await Job.fromId(this.queue(), job.id!))?.moveToWait(token);
         if (this.stopped) {
-          // Fetched while we were stopping (BullMQ's pause lets a fetch in flight complete): give it back untouched.
-          await job.moveToWait(token);
+          // Fetched while stopping (BullMQ's pause lets the fetch in flight complete; it was the last one).
+          await giveBack();
           throw new WaitingError();
         }
         let handedBack = false;
-        const { preload, ...leg } = job.data as LegData;
-        await process({
-          ...leg,
-          preloaded: preload,
-          crashes: job.stalledCounter,
-          handBack: async () => {
-            handedBack = true;
-            await job.moveToWait(token);
-          },
+        let released!: () => void;
+        const released$ = new Promise<void>((resolve) => {
+          released = resolve;
         });
+        const { preload, ...leg } = job.data as LegData;
+        // A leg handed back ends its job at once, even if its handler ignores the signal and never returns.
+        await Promise.race([
+          process({
+            ...leg,
+            preloaded: preload,
+            crashes: job.stalledCounter,
+            handBack: async () => {
+              if (handedBack) return;
+              handedBack = true;
+              // While stopping, a leg moved back now could wake this worker's own fetch in flight and be taken
+              // again (then stuck until its lock lapsed): it goes back when close() has stopped all fetching.
+              if (this.stopped) this.givenBack.push(giveBack);
+              else await giveBack();
+              released();
+            },
+          }),
+          released$,
+        ]);
         // Tells BullMQ the job went back to the queue on purpose: not completed, not failed.
         if (handedBack) throw new WaitingError();
       },
@@ -144,6 +161,8 @@ export class BullMQTaskQueue implements TaskQueue {
   async close(): Promise<void> {
     // Running legs were drained or handed back by the engine; a hung one keeps nothing alive: its lock lapses.
     await this.worker?.close(true);
+    // Now that nothing fetches, the legs handed back go back to the queue (still under this worker's locks).
+    for (const giveBack of this.givenBack.splice(0)) await giveBack().catch(() => {});
     await this.producer?.close();
     const workerRedis = this.workerRedis;
     this.worker = undefined;

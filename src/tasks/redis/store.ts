@@ -61,9 +61,11 @@ export class RedisTaskStore implements TaskStore {
   async update(
     taskId: string,
     change: (current: TaskRecord) => TaskRecord | undefined,
+    likely?: TaskRecord,
   ): Promise<{ record: TaskRecord; changed: boolean } | null> {
     const key = this.keys.task(taskId);
-    let raw = this.remembered.get(taskId) ?? null;
+    // Records are stored as JSON.stringify writes them, so the likely record gives the likely stored value.
+    let raw = this.remembered.get(taskId) ?? (likely ? JSON.stringify(likely) : null);
     // A remembered value may be stale: it is only trusted for a write, which the script checks.
     let fresh = raw === null;
     if (raw === null) raw = await this.redis.get(key);
