@@ -3,11 +3,8 @@
  * only, on loopback by default with the same Host check as the MCP endpoint (so a web page cannot read it through
  * DNS rebinding).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { toNodeHandler } from '@modelcontextprotocol/node';
 import { hostHeaderValidationResponse, localhostAllowedHostnames } from '@modelcontextprotocol/server';
-import { isLoopback } from '../server/serve.js';
+import { isLoopback, serveRoutes } from '../server/serve.js';
 import { DEFAULT_METRICS_PATH, type TaskMetrics } from './task-metrics.js';
 
 export interface MetricsServerOptions {
@@ -25,42 +22,19 @@ export interface RunningMetricsServer {
   close(): Promise<void>;
 }
 
-export async function serveMetrics(
+export function serveMetrics(
   metrics: TaskMetrics,
   options: MetricsServerOptions,
 ): Promise<RunningMetricsServer> {
   const host = options.host ?? '127.0.0.1';
   const path = options.path ?? DEFAULT_METRICS_PATH;
-  const handler = toNodeHandler({
-    fetch: async (request: Request) =>
-      (isLoopback(host) ? hostHeaderValidationResponse(request, localhostAllowedHostnames()) : undefined) ??
-      metrics.handle(request),
+  const route = async (request: Request) =>
+    (isLoopback(host) ? hostHeaderValidationResponse(request, localhostAllowedHostnames()) : undefined) ??
+    metrics.handle(request);
+  return serveRoutes(new Map([[path, route]]), {
+    port: options.port,
+    host,
+    path,
+    notFound: `Not found. Metrics are served at ${path}.`,
   });
-  const server = createServer((req, res) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== path) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found. Metrics are served at ${path}.\n`);
-      return;
-    }
-    handler(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`Internal error: ${(error as Error).message}\n`);
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: new URL(`http://${hostForUrl}:${address.port}${path}`),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
 }

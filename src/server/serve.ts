@@ -27,22 +27,38 @@ type Fetch = (request: Request, options?: McpHandlerRequestOptions) => Promise<R
  * Serve a web-standard MCP `fetch` handler on node:http at one path, and `routes` beside it: a route path matches
  * exactly, or, when it ends with `/`, every path below it (a page and its assets). Other paths answer 404.
  */
-export async function serveHttp(
+export function serveHttp(
   fetch: Fetch,
   options: HttpServeOptions & { routes?: ReadonlyMap<string, HttpRoute> } = {},
 ): Promise<RunningHttpServer> {
-  const host = options.host ?? '127.0.0.1';
   const path = options.path ?? '/mcp';
-  const handlers = new Map<string, ReturnType<typeof toNodeHandler>>([[path, toNodeHandler({ fetch })]]);
-  for (const [route, handler] of options.routes ?? [])
-    handlers.set(route, toNodeHandler({ fetch: async (request) => handler(request) }));
+  const routes = new Map<string, Fetch | HttpRoute>([[path, fetch], ...(options.routes ?? [])]);
+  return serveRoutes(routes, { ...options, path, notFound: `Not found. The MCP endpoint is ${path}.` });
+}
+
+/**
+ * Serve `routes` (matched as in {@link serveHttp}) on node:http; the returned URL is that of `options.path`.
+ * Other paths answer 404 with `notFound`.
+ */
+export async function serveRoutes(
+  routes: ReadonlyMap<string, Fetch | HttpRoute>,
+  options: { port?: number; host?: string; path: string; notFound: string },
+): Promise<RunningHttpServer> {
+  const host = options.host ?? '127.0.0.1';
+  const handlers = new Map<string, ReturnType<typeof toNodeHandler>>();
+  for (const [route, handler] of routes) {
+    handlers.set(
+      route,
+      toNodeHandler({ fetch: async (request, extra) => (handler as Fetch)(request, extra) }),
+    );
+  }
   const server: HttpServer = createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const handle =
       handlers.get(pathname) ??
       [...handlers].find(([route]) => route.endsWith('/') && pathname.startsWith(route))?.[1];
     if (!handle) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found. The MCP endpoint is ${path}.\n`);
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`${options.notFound}\n`);
       return;
     }
     handle(req, res).catch((error: unknown) => {
@@ -60,7 +76,7 @@ export async function serveHttp(
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: new URL(`http://${hostForUrl}:${address.port}${path}`),
+    url: new URL(`http://${hostForUrl}:${address.port}${options.path}`),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
