@@ -1,5 +1,6 @@
 import type { TaskMCP } from 'taskmcp';
 import { Client, type ClientOptions } from 'taskmcp/client';
+import { eventually } from 'taskmcp/testing';
 
 export const MODERN = '2026-07-28';
 export const TASKS = 'io.modelcontextprotocol/tasks';
@@ -75,23 +76,7 @@ function lastSseMessage(text: string): JsonRpcReply {
   return JSON.parse(data[data.length - 1]!);
 }
 
-/**
- * Poll `check` until it returns a truthy value or the time is up. The default deadline is a hang guard, generous
- * so that a loaded 2-core machine never fails a correct run; it is not a performance limit.
- */
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  timeoutMs = 20_000,
-  everyMs = 20,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
+export { eventually };
 
 /** Poll tasks/get over the raw wire until the task reaches one of `statuses`. */
 export async function untilStatus(

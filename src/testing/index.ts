@@ -5,8 +5,10 @@
  *   describeEngineContract('mine', async (options) => new MyEngine(options));
  *
  * The memory and Redis engines run these same suites. `vitest` is an optional peer dependency, needed only here.
+ * `eventually` is the condition-polling helper the suites use, for an engine's own tests.
  */
 export { describeBusContract } from './bus.js';
 export { describeEngineContract } from './engine.js';
 export { describeQueueContract, type QueueContractOptions } from './queue.js';
 export { describeStoreContract } from './store.js';
+export { eventually } from './support.js';
