@@ -55,6 +55,7 @@ export {
   TaskMetrics,
 } from './metrics/index.js';
 export type { ServerLogger } from './server/logger.js';
+export type { RunOptions, TaskMCPOptions } from './server/options.js';
 export type {
   TaskMode,
   TaskOptions,
@@ -63,7 +64,7 @@ export type {
 } from './server/registry.js';
 export type { ToolReturn } from './server/results.js';
 export type { HttpRoute } from './server/serve.js';
-export { type RunOptions, TaskMCP, type TaskMCPOptions } from './server/taskmcp.js';
+export { TaskMCP } from './server/taskmcp.js';
 export {
   ComposedTaskEngine,
   type ComposedTaskEngineOptions,
