@@ -49,8 +49,20 @@ describe.runIf(enabled)('snapshot format versions (redis engine)', () => {
       toolName: 'caller',
       authInfo: { token: 'old-token', clientId: 'legacy-client', scopes: ['a'], extra: { sub: 'ann' } },
     };
-    await redis.set(contextKey(old), JSON.stringify(v1), 'KEEPTTL');
-    await redis.set(contextKey(newer), JSON.stringify({ v: 3, requestId: 1, toolName: 'caller' }), 'KEEPTTL');
+    /**
+     * Make a task look as if another version of taskmcp had queued it: its snapshot is `snapshot`, and its first
+     * leg carries the same copy, or (taskmcp 0.1) no copy at all.
+     */
+    const queuedBy = async (taskId: string, snapshot: unknown, { carriesCopy }: { carriesCopy: boolean }) => {
+      await redis.set(contextKey(taskId), JSON.stringify(snapshot), 'KEEPTTL');
+      const jobKey = `${TEST_PREFIX}:{${encodeURIComponent(name)}}:legs:${taskId}`;
+      const data = JSON.parse((await redis.hget(jobKey, 'data'))!) as { preload?: { context: string } };
+      if (carriesCopy) data.preload!.context = JSON.stringify(snapshot);
+      else delete data.preload;
+      await redis.hset(jobKey, 'data', JSON.stringify(data));
+    };
+    await queuedBy(old, v1, { carriesCopy: false });
+    await queuedBy(newer, { v: 3, requestId: 1, toolName: 'caller' }, { carriesCopy: true });
 
     await build(name).start({ worker: true });
     const done = await untilStatus(url, old, ['completed', 'failed']);
