@@ -31,6 +31,8 @@ const HEADLINES = [
   'rss-retained',
   'heap-retained',
   'scale-out-ours',
+  'recovery-p50',
+  'reconciler-defaults',
 ];
 
 const range = (s: Summary) => `${num(s.min)} / **${num(s.median)}** / ${num(s.max)}`;
