@@ -1,5 +1,5 @@
 /** Small helpers shared by the contract suites: polling for a condition, gates, unique ids. */
-import type { LegOutcome } from '../tasks/types.js';
+import type { CreateTaskSpec, LegOutcome } from '../tasks/types.js';
 
 /**
  * Poll `check` until it returns a truthy value; throws once `timeoutMs` has passed without one. The default is a
@@ -43,3 +43,17 @@ export const ok = (text: string): LegOutcome => ({
   type: 'result',
   result: { content: [{ type: 'text', text }] },
 });
+
+/** A task to create, with defaults for every field. */
+export function spec(overrides: Partial<CreateTaskSpec> = {}): CreateTaskSpec {
+  return {
+    taskId: uniqueId(),
+    toolName: 'tool',
+    owner: 'owner',
+    args: { value: 1 },
+    ttlMs: 60_000,
+    pollIntervalMs: 100,
+    context: '{"v":1}',
+    ...overrides,
+  };
+}
