@@ -2,8 +2,6 @@ import type { TaskEngine } from './engine.js';
 import { MemoryTaskEngine } from './memory/engine.js';
 import { redact } from './redact.js';
 
-export { redact };
-
 /** Environment variable naming the engine when the server's options do not: `memory://` or `redis://host:port/db`. */
 export const TASKS_URL_ENV = 'TASKMCP_TASKS_URL';
 /** Environment variable overriding the Redis key prefix (default `taskmcp`), e.g. to isolate one deployment. */

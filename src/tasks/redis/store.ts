@@ -9,8 +9,11 @@ import { type ScriptCommands, type ScriptTransaction, withScripts } from './scri
 const MAX_CONFLICT_RETRIES = 50;
 /** Owner-set entries read per round trip while filling a page. */
 const LIST_BATCH = 100;
-/** Records this process remembers as last read or written, so its next update is one round trip. */
-const REMEMBERED = 10_000;
+/**
+ * Running tasks this process remembers as last read or written, so its next update is one round trip. Each entry
+ * holds a record with its arguments (up to the argument cap), so the bound is kept near a worker's concurrency.
+ */
+const REMEMBERED = 1_000;
 /** Running and ended tasks `listRecent` looks at, each. */
 const RECENT_SCAN = 5_000;
 /** How long one process's reconciler keeps its turn. */
@@ -23,8 +26,6 @@ const CHECK_TURN_MS = 500;
  * channel, in the same script, so a transition is one round trip.
  */
 export class RedisTaskStore implements TaskStore {
-  /** Changes are published by the store's own scripts; the engine need not publish them again. */
-  readonly announcesChanges = true;
   private readonly redis: Redis & ScriptCommands;
   /** Last JSON seen per task: the expected value of the next compare-and-set. */
   private readonly remembered = new Map<string, string>();
@@ -196,15 +197,13 @@ export class RedisTaskStore implements TaskStore {
     context: string,
     limits: TaskLimits,
   ): Promise<unknown> | unknown {
-    const written = JSON.stringify(record);
-    this.remember(record.taskId, written);
     return target.taskmcpInsert(
       this.keys.task(record.taskId),
       this.keys.context(record.taskId),
       this.keys.owner(record.owner),
       this.keys.live,
       this.keys.expiring,
-      written,
+      JSON.stringify(record),
       context,
       record.taskId,
       record.createdAt,
