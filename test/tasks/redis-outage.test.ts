@@ -7,7 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { TaskMCP } from 'taskmcp';
+import { RedisTaskEventBus } from 'taskmcp/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateRedis } from '../../chaos/lib/redis-server.js';
 import { eventually, rpc, serveOverHttp } from '../helpers.js';
@@ -71,6 +73,28 @@ describe.runIf(enabled)('Redis outage', () => {
     } finally {
       release();
       await close();
+    }
+  });
+
+  it('hears task events again once Redis is back', async () => {
+    const connection = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    connection.on('error', () => {}); // the outage below is on purpose
+    const bus = new RedisTaskEventBus(connection, 'taskmcp:{outage}:bus-events', (subscriber) =>
+      subscriber.on('error', () => {}),
+    );
+    const heard: string[] = [];
+    await bus.subscribe((event) => heard.push(event.taskId));
+    try {
+      await redis.stop();
+      await redis.start();
+      // Publishes until one is heard: the subscription comes back with the connection, not at a known moment.
+      await eventually(async () => {
+        await bus.publish({ type: 'changed', taskId: 'after-restart', status: 'working' }).catch(() => {});
+        return heard.includes('after-restart');
+      }, 30_000);
+    } finally {
+      await bus.close();
+      connection.disconnect();
     }
   });
 });

@@ -40,11 +40,19 @@ export class RedisTaskEventBus implements TaskEventBus {
 
   private ensureSubscribed(): Promise<void> {
     this.subscribing ??= (async () => {
-      const subscriber = this.prepare(this.publisher.duplicate());
+      // ioredis 5.11 re-subscribes after a reconnect without handling the reply, so a connection closed in that
+      // moment is an unhandled rejection (redis/ioredis#2187, fixed upstream after 5.11.1, not released). The bus
+      // re-subscribes itself instead. Events missed while reconnecting are harmless: consumers re-check the store.
+      const subscriber = this.prepare(this.publisher.duplicate({ autoResubscribe: false }));
       this.subscriber = subscriber;
+      let subscribed = false;
+      subscriber.on('ready', () => {
+        if (subscribed) subscriber.subscribe(this.channel).catch(() => {}); // the next 'ready' tries again
+      });
       subscriber.on('message', (_channel: string, message: string) => this.deliver(message));
       // Resolves once Redis acknowledged the subscription: nothing published afterwards is missed.
       await subscriber.subscribe(this.channel);
+      subscribed = true;
     })();
     return this.subscribing;
   }
