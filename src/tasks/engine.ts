@@ -113,6 +113,8 @@ export class ComposedTaskEngine implements TaskEngine {
   private readonly allWatchers = new Set<(record: TaskRecord) => void>();
   protected readonly observers = new Observers();
   private unsubscribe?: () => Promise<void>;
+  /** The subscription to change events, made by the first watch. */
+  private changes?: Promise<() => Promise<void>>;
   private started = false;
 
   constructor(options: ComposedTaskEngineOptions) {
@@ -136,7 +138,7 @@ export class ComposedTaskEngine implements TaskEngine {
     this.started = true;
     if (options.log) this.log = options.log;
     await this.open();
-    this.unsubscribe = await this.bus.subscribe((event) => this.onEvent(event));
+    this.unsubscribe = await this.bus.subscribe((event) => this.onEvent(event), ['cancel']);
     const announce = (record: TaskRecord) => this.announce(record);
     this.reconciler = new Reconciler({
       store: this.store,
@@ -217,7 +219,7 @@ export class ComposedTaskEngine implements TaskEngine {
   }
 
   async watch(taskId: string, listener: (record: TaskRecord) => void): Promise<() => void> {
-    if (!this.started) throw new Error(`Start the ${this.kind} task engine before watching tasks.`);
+    await this.watchingChanges();
     let listeners = this.watchers.get(taskId);
     if (!listeners) {
       listeners = new Set();
@@ -235,7 +237,7 @@ export class ComposedTaskEngine implements TaskEngine {
   }
 
   async watchAll(listener: (record: TaskRecord) => void): Promise<() => void> {
-    if (!this.started) throw new Error(`Start the ${this.kind} task engine before watching tasks.`);
+    await this.watchingChanges();
     this.allWatchers.add(listener);
     return () => this.allWatchers.delete(listener);
   }
@@ -263,6 +265,7 @@ export class ComposedTaskEngine implements TaskEngine {
       await this.executor?.drain(options.drainMs ?? 0);
       await this.reconciler?.stop();
       await this.unsubscribe?.();
+      await (await this.changes?.catch(() => undefined))?.();
     }
     await this.queue.close();
     await this.bus.close();
@@ -292,6 +295,20 @@ export class ComposedTaskEngine implements TaskEngine {
       .catch((error: Error) =>
         this.log('debug', `task ${record.taskId}: change not announced: ${error.message}`),
       );
+  }
+
+  /**
+   * Subscribe to change events on the first watch: a process that never watches (a worker) is not woken by every
+   * change of every task.
+   */
+  private watchingChanges(): Promise<unknown> {
+    if (!this.started) throw new Error(`Start the ${this.kind} task engine before watching tasks.`);
+    this.changes ??= this.bus.subscribe((event) => this.onEvent(event), ['changed']);
+    // A failed subscription is tried again by the next watch.
+    return this.changes.catch((error: Error) => {
+      this.changes = undefined;
+      throw error;
+    });
   }
 
   private onEvent(event: TaskEvent): void {

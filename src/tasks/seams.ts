@@ -99,10 +99,19 @@ export type TaskEvent =
   /** Stop the running handler of this task, wherever it runs. */
   | { type: 'cancel'; taskId: string };
 
+export type TaskEventType = TaskEvent['type'];
+
 export interface TaskEventBus {
   publish(event: TaskEvent): Promise<void>;
-  /** Resolves once the subscription is live, so no event published afterwards is missed. */
-  subscribe(listener: (event: TaskEvent) => void): Promise<() => Promise<void>>;
+  /**
+   * Deliver the events of `types` (default: every type) to `listener`. Resolves once the subscription is live, so
+   * no event published afterwards is missed. A bus may leave the other types undelivered to this process at all:
+   * a worker that only needs cancels is not woken by every change of every task.
+   */
+  subscribe(
+    listener: (event: TaskEvent) => void,
+    types?: readonly TaskEventType[],
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -24,6 +24,23 @@ export function describeBusContract(name: string, makeBus: () => Promise<TaskEve
       await bus.close();
     });
 
+    it('delivers to a listener only the event types it subscribed to', async () => {
+      const bus = await makeBus();
+      const cancels: unknown[] = [];
+      const changes: unknown[] = [];
+      const everything: unknown[] = [];
+      await bus.subscribe((event) => cancels.push(event), ['cancel']);
+      await bus.subscribe((event) => changes.push(event), ['changed']);
+      await bus.subscribe((event) => everything.push(event));
+      await bus.publish({ type: 'changed', taskId: 't1', status: 'working' });
+      await bus.publish({ type: 'cancel', taskId: 't2' });
+      // The catch-all listener hears both only after both were delivered to the others (one connection, in order).
+      await eventually(() => everything.length === 2);
+      expect(cancels).toEqual([{ type: 'cancel', taskId: 't2' }]);
+      expect(changes).toEqual([{ type: 'changed', taskId: 't1', status: 'working' }]);
+      await bus.close();
+    });
+
     it('keeps delivering to other listeners when one throws', async () => {
       const bus = await makeBus();
       const seen: unknown[] = [];

@@ -1,11 +1,12 @@
-import type { TaskEvent, TaskEventBus } from '../seams.js';
+import type { TaskEvent, TaskEventBus, TaskEventType } from '../seams.js';
 
 /** In-process event bus: synchronous fan-out to the listeners of this process. */
 export class MemoryTaskEventBus implements TaskEventBus {
-  private readonly listeners = new Set<(event: TaskEvent) => void>();
+  private readonly listeners = new Map<(event: TaskEvent) => void, readonly TaskEventType[] | undefined>();
 
   async publish(event: TaskEvent): Promise<void> {
-    for (const listener of [...this.listeners]) {
+    for (const [listener, types] of [...this.listeners]) {
+      if (types && !types.includes(event.type)) continue;
       try {
         listener(event);
       } catch {
@@ -14,8 +15,11 @@ export class MemoryTaskEventBus implements TaskEventBus {
     }
   }
 
-  async subscribe(listener: (event: TaskEvent) => void): Promise<() => Promise<void>> {
-    this.listeners.add(listener);
+  async subscribe(
+    listener: (event: TaskEvent) => void,
+    types?: readonly TaskEventType[],
+  ): Promise<() => Promise<void>> {
+    this.listeners.set(listener, types);
     return async () => {
       this.listeners.delete(listener);
     };

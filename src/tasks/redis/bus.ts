@@ -1,16 +1,25 @@
 import type { Redis } from 'ioredis';
-import type { TaskEvent, TaskEventBus } from '../seams.js';
+import type { TaskEvent, TaskEventBus, TaskEventType } from '../seams.js';
+
+const EVERY_TYPE: readonly TaskEventType[] = ['changed', 'cancel'];
 
 /**
- * Task events over Redis pub/sub: one channel per server, one subscriber connection per process, fanned out to the
- * process's listeners. Pub/sub is fire-and-forget, which is fine here: events only say "look again", the state
- * itself is in the store, and every consumer also re-checks the store (a worker re-reads a record before running).
+ * Task events over Redis pub/sub: a channel per event type and server, one subscriber connection per process,
+ * fanned out to the process's listeners. A process subscribes only to the types its listeners asked for, so a
+ * worker (which needs cancels) is not woken by every change of every task. Pub/sub is fire-and-forget, which is
+ * fine here: events only say "look again", the state itself is in the store, and every consumer also re-checks the
+ * store (a worker re-reads a record before running).
  */
 export class RedisTaskEventBus implements TaskEventBus {
-  private readonly listeners = new Set<(event: TaskEvent) => void>();
+  private readonly listeners = new Map<(event: TaskEvent) => void, readonly TaskEventType[]>();
   private subscriber?: Redis;
-  private subscribing?: Promise<void>;
+  /** Subscriptions per channel, once asked for (each resolves when Redis acknowledged it). */
+  private readonly subscribed = new Map<string, Promise<void>>();
 
+  /**
+   * @param channel the channel of `changed` events (the store's scripts publish there too); cancels go to
+   *   `<channel>:cancel`.
+   */
   constructor(
     private readonly publisher: Redis,
     private readonly channel: string,
@@ -19,12 +28,15 @@ export class RedisTaskEventBus implements TaskEventBus {
   ) {}
 
   async publish(event: TaskEvent): Promise<void> {
-    await this.publisher.publish(this.channel, JSON.stringify(event));
+    await this.publisher.publish(this.channelOf(event.type), JSON.stringify(event));
   }
 
-  async subscribe(listener: (event: TaskEvent) => void): Promise<() => Promise<void>> {
-    this.listeners.add(listener);
-    await this.ensureSubscribed();
+  async subscribe(
+    listener: (event: TaskEvent) => void,
+    types: readonly TaskEventType[] = EVERY_TYPE,
+  ): Promise<() => Promise<void>> {
+    this.listeners.set(listener, types);
+    await Promise.all(types.map((type) => this.ensureSubscribed(this.channelOf(type))));
     return async () => {
       this.listeners.delete(listener);
     };
@@ -34,37 +46,54 @@ export class RedisTaskEventBus implements TaskEventBus {
     this.listeners.clear();
     const subscriber = this.subscriber;
     this.subscriber = undefined;
-    this.subscribing = undefined;
+    this.subscribed.clear();
     if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
   }
 
-  private ensureSubscribed(): Promise<void> {
-    this.subscribing ??= (async () => {
-      // ioredis 5.11 re-subscribes after a reconnect without handling the reply, so a connection closed in that
-      // moment is an unhandled rejection (redis/ioredis#2187, fixed upstream after 5.11.1, not released). The bus
-      // re-subscribes itself instead. Events missed while reconnecting are harmless: consumers re-check the store.
-      const subscriber = this.prepare(this.publisher.duplicate({ autoResubscribe: false }));
-      this.subscriber = subscriber;
-      let subscribed = false;
-      subscriber.on('ready', () => {
-        if (subscribed) subscriber.subscribe(this.channel).catch(() => {}); // the next 'ready' tries again
-      });
-      subscriber.on('message', (_channel: string, message: string) => this.deliver(message));
-      // Resolves once Redis acknowledged the subscription: nothing published afterwards is missed.
-      await subscriber.subscribe(this.channel);
-      subscribed = true;
-    })();
-    return this.subscribing;
+  private channelOf(type: TaskEventType): string {
+    return type === 'changed' ? this.channel : `${this.channel}:cancel`;
   }
 
-  private deliver(message: string): void {
+  private ensureSubscribed(channel: string): Promise<void> {
+    let subscribed = this.subscribed.get(channel);
+    if (!subscribed) {
+      // Resolves once Redis acknowledged the subscription: nothing published afterwards is missed.
+      subscribed = this.connection()
+        .subscribe(channel)
+        .then(() => {});
+      this.subscribed.set(channel, subscribed);
+    }
+    return subscribed;
+  }
+
+  private connection(): Redis {
+    if (this.subscriber) return this.subscriber;
+    // ioredis 5.11 re-subscribes after a reconnect without handling the reply, so a connection closed in that
+    // moment is an unhandled rejection (redis/ioredis#2187, fixed upstream after 5.11.1, not released). The bus
+    // re-subscribes itself instead. Events missed while reconnecting are harmless: consumers re-check the store.
+    const subscriber = this.prepare(this.publisher.duplicate({ autoResubscribe: false }));
+    let connectedBefore = false;
+    subscriber.on('ready', () => {
+      if (connectedBefore && this.subscribed.size > 0) {
+        subscriber.subscribe(...this.subscribed.keys()).catch(() => {}); // the next 'ready' tries again
+      }
+      connectedBefore = true;
+    });
+    subscriber.on('message', (channel: string, message: string) => this.deliver(channel, message));
+    this.subscriber = subscriber;
+    return subscriber;
+  }
+
+  private deliver(channel: string, message: string): void {
     let event: TaskEvent;
     try {
       event = JSON.parse(message) as TaskEvent;
     } catch {
       return;
     }
-    for (const listener of [...this.listeners]) {
+    if (this.channelOf(event.type) !== channel) return;
+    for (const [listener, types] of [...this.listeners]) {
+      if (!types.includes(event.type)) continue;
       try {
         listener(event);
       } catch {
