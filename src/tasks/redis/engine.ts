@@ -7,6 +7,7 @@ import type { TaskRecord } from '../types.js';
 import { RedisTaskEventBus } from './bus.js';
 import { redisKeys } from './keys.js';
 import { BullMQTaskQueue } from './queue.js';
+import { withScripts } from './scripts.js';
 import { checkInserted, RedisTaskStore } from './store.js';
 
 export interface RedisTaskEngineOptions {
@@ -65,6 +66,7 @@ export class RedisTaskEngine extends ComposedTaskEngine {
       stalledCheckMs: options.stalledCheckMs ?? REDIS_STALLED_CHECK_MS,
       // BullMQ's workers need a connection that waits out outages instead of failing commands.
       workerConnection: () => watched(connection.duplicate({ maxRetriesPerRequest: null })),
+      transactionConnection: () => withScripts(watched(connection.duplicate())),
     });
     const records = new RedisTaskStore(connection, keys);
     super({
@@ -115,7 +117,7 @@ export class RedisTaskEngine extends ComposedTaskEngine {
     context: string,
     limits: TaskLimits,
   ): Promise<void> {
-    const multi = await this.legs.transaction();
+    const multi = this.legs.transaction();
     this.records.queueInsert(multi, record, context, limits);
     this.legs.queueAdd(multi, { taskId: record.taskId, leg: 1, attempt: 1 }, { record, context });
     const replies = await multi.exec();

@@ -12,6 +12,13 @@ export interface BullMQTaskQueueOptions {
   stalledCheckMs: number;
   /** A dedicated connection for the worker (BullMQ needs one that never gives up on a command); closed with us. */
   workerConnection: () => Redis;
+  /**
+   * A dedicated connection for creation transactions, with the scripts the caller queues on them already defined;
+   * closed with us. Its own connection because ioredis copies every script defined on a connection into each
+   * transaction it starts, and BullMQ defines dozens on the shared one: on a connection with a handful, a creation
+   * costs a fraction of the CPU. Default: a plain duplicate of the shared connection.
+   */
+  transactionConnection?: () => Redis;
 }
 
 const QUEUE_NAME = 'legs';
@@ -31,6 +38,7 @@ export class BullMQTaskQueue implements TaskQueue {
   private producer?: Queue;
   private worker?: Worker;
   private workerRedis?: Redis;
+  private transactionRedis?: Redis;
   private stopped = false;
   /** Legs to move back to the queue once the worker has stopped fetching. */
   private readonly givenBack: Array<() => Promise<unknown>> = [];
@@ -52,19 +60,23 @@ export class BullMQTaskQueue implements TaskQueue {
     // Connection trouble is reported by the engine's own listener on the shared connection.
     this.producer.on('error', () => {});
     await this.producer.waitUntilReady();
+    // BullMQ defined its scripts on the shared connection; the one that adds a job is all a creation needs.
+    const transactionRedis = this.options.transactionConnection?.() ?? this.connection.duplicate();
+    for (const [name, script] of Object.entries(scriptsOf(this.connection))) {
+      if (name.startsWith(ADD_JOB_SCRIPT)) transactionRedis.defineCommand(name, script);
+    }
+    this.transactionRedis = transactionRedis;
+    if (transactionRedis.status === 'wait') await transactionRedis.connect();
   }
 
   async enqueue(job: QueuedLeg, options: { delayMs?: number } = {}): Promise<void> {
     await this.queue().add('leg', job, jobOptions(job, options.delayMs));
   }
 
-  /**
-   * A MULTI on the shared connection that BullMQ can queue its job scripts on (BullMQ adds its command runner to
-   * the transactions of the client it wraps; our own scripts are defined on the same connection).
-   */
-  async transaction(): Promise<ScriptTransaction> {
-    const client = (await this.queue().getBackend().client) as unknown as { multi(): ScriptTransaction };
-    return client.multi();
+  /** A MULTI on the transaction connection (see {@link BullMQTaskQueueOptions.transactionConnection}). */
+  transaction(): ScriptTransaction {
+    if (!this.transactionRedis) throw new Error('The task queue is not open: start the engine first.');
+    return this.transactionRedis.multi() as ScriptTransaction;
   }
 
   /**
@@ -74,8 +86,19 @@ export class BullMQTaskQueue implements TaskQueue {
   queueAdd(multi: ScriptTransaction, job: QueuedLeg, preload: LegPreload): void {
     const data: LegData = { ...job, preload };
     const entry = new Job(this.queue(), 'leg', data, jobOptions(job), jobIdFor(job));
-    // Queued synchronously on `multi`; the outcome is read from `multi.exec()`.
-    void entry.addJob(multi as never).catch(() => {});
+    // BullMQ queues its script through `runCommand` (as on the transactions of the clients it wraps), synchronously;
+    // the outcome is read from `multi.exec()`.
+    const commands = multi as unknown as Record<string, (args: unknown[]) => unknown>;
+    const runner = {
+      runCommand(name: string, args: unknown[]) {
+        const command = commands[name];
+        if (!command)
+          throw new Error(`BullMQ's script ${name} is not defined on the transaction connection.`);
+        command.call(multi, args);
+        return multi;
+      },
+    };
+    void entry.addJob(runner as never).catch(() => {});
   }
 
   async holds(job: QueuedLeg): Promise<boolean> {
@@ -164,6 +187,9 @@ export class BullMQTaskQueue implements TaskQueue {
     // Now that nothing fetches, the legs handed back go back to the queue (still under this worker's locks).
     for (const giveBack of this.givenBack.splice(0)) await giveBack().catch(() => {});
     await this.producer?.close();
+    const transactionRedis = this.transactionRedis;
+    this.transactionRedis = undefined;
+    if (transactionRedis) await transactionRedis.quit().catch(() => transactionRedis.disconnect());
     const workerRedis = this.workerRedis;
     this.worker = undefined;
     this.workerRedis = undefined;
@@ -174,6 +200,15 @@ export class BullMQTaskQueue implements TaskQueue {
     if (!this.producer) throw new Error('The task queue is not open: start the engine first.');
     return this.producer;
   }
+}
+
+/** The BullMQ script a first leg is queued with (named `addStandardJob:<BullMQ version>`). */
+const ADD_JOB_SCRIPT = 'addStandardJob';
+
+/** The Lua scripts defined on an ioredis connection (ioredis keeps them, with their sources, in `scriptsSet`). */
+function scriptsOf(redis: Redis): Record<string, { lua: string; numberOfKeys?: number }> {
+  return (redis as unknown as { scriptsSet: Record<string, { lua: string; numberOfKeys?: number }> })
+    .scriptsSet;
 }
 
 /** A job's data: the leg, and for a first leg the task as created. */

@@ -66,7 +66,10 @@ export class RedisTaskStore implements TaskStore {
   ): Promise<{ record: TaskRecord; changed: boolean } | null> {
     const key = this.keys.task(taskId);
     // Records are stored as JSON.stringify writes them, so the likely record gives the likely stored value.
-    let raw = this.remembered.get(taskId) ?? (likely ? JSON.stringify(likely) : null);
+    let raw = this.remembered.get(taskId) ?? null;
+    // The likely record saves parsing it back (it is only read: `change` gets a copy).
+    let parsed = raw === null ? likely : undefined;
+    if (parsed) raw = JSON.stringify(parsed);
     // A remembered value may be stale: it is only trusted for a write, which the script checks.
     let fresh = raw === null;
     if (raw === null) raw = await this.redis.get(key);
@@ -75,7 +78,8 @@ export class RedisTaskStore implements TaskStore {
         this.remembered.delete(taskId);
         return null;
       }
-      const current = JSON.parse(raw) as TaskRecord;
+      const current = parsed ?? (JSON.parse(raw) as TaskRecord);
+      parsed = undefined;
       const next = change(structuredClone(current));
       if (next === undefined) {
         if (fresh) return { record: current, changed: false };
