@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { QueueEvents, type Worker } from 'bullmq';
 import type { CreateTaskSpec, LegRunner } from 'taskmcp';
-import { redisKeys } from 'taskmcp/redis';
+import { type RedisTaskEngine, redisKeys } from 'taskmcp/redis';
 import { connectRedis } from './redis.js';
 
 /** Queue / server name used by every engine-level benchmark (ours and BullMQ's), in the bench database. */
@@ -61,7 +61,10 @@ function completionTracker(total: number) {
   };
 }
 
-/** Resolves once `total` tasks of our engine reached `completed` (counted from the engine's event channel). */
+/**
+ * Resolves once `total` tasks of our engine reached `completed` in any process (counted from the engine's event
+ * channel).
+ */
 export async function countOurCompletions(total: number): Promise<CompletionCounter> {
   const subscriber = connectRedis();
   const tracker = completionTracker(total);
@@ -80,6 +83,18 @@ export async function countBullQueueCompletions(total: number): Promise<Completi
   const tracker = completionTracker(total);
   events.on('completed', () => tracker.completedOne());
   return { done: tracker.done, span: tracker.span, close: () => events.close() };
+}
+
+/** Resolves once `engine` (a consumer in this process) has completed `total` tasks, from its observer. */
+export function countEngineCompletions(engine: RedisTaskEngine, total: number): Promise<void> {
+  let completed = 0;
+  return new Promise((resolve) => {
+    engine.observe({
+      ended: (record) => {
+        if (record.status === 'completed' && ++completed >= total) resolve();
+      },
+    });
+  });
 }
 
 /** Resolves once `worker` has completed `total` jobs. */
