@@ -25,6 +25,19 @@ server.tool(
 );
 //#endregion
 
+export function defaults() {
+  //#region default-mode
+  const reports = new TaskMCP({
+    name: 'reports',
+    version: '1.0.0',
+    tasks: { defaultMode: 'optional', defaultTtlMs: 60 * 60_000 }, // every tool a task unless it says otherwise
+  });
+  reports.tool({ name: 'weekly' }, async () => 'Weekly report.'); // optional: a task when the client can
+  reports.tool({ name: 'ping', task: false }, () => 'pong'); // always in the foreground
+  //#endregion
+  return reports;
+}
+
 //#region progress
 server.tool(
   { name: 'render', input: z.object({ pages: z.number().int() }), task: true },

@@ -7,7 +7,7 @@ import type { DashboardOptions } from '../dashboard/index.js';
 import type { MetricsOptions } from '../metrics/task-metrics.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import type { ServerLogger } from './logger.js';
-import type { TaskDefaults } from './registry.js';
+import type { TaskDefaults, TaskMode } from './registry.js';
 import type { HttpServeOptions } from './serve.js';
 
 export interface TaskMCPOptions {
@@ -20,6 +20,12 @@ export interface TaskMCPOptions {
     engine?: TaskEngine | string;
     /** Legs this process runs at once when it executes tasks (default 10). */
     concurrency?: number;
+    /**
+     * The task mode of tools registered without `task` (default `forbidden`): `optional` makes every such tool a
+     * task for clients that support tasks, `required` makes every such tool task-only. `task: false` on a tool
+     * still keeps it in the foreground.
+     */
+    defaultMode?: TaskMode;
     /**
      * How long a task and its result are kept after the task ends, when the tool sets no `ttlMs` (default 15
      * minutes). A task is never removed while it runs; an input request waits this long for its answer.
@@ -80,6 +86,7 @@ export type RunOptions = ({ transport: 'stdio' } | ({ transport: 'http' } & Http
 export const DEFAULT_MIN_TTL_MS = 5_000;
 
 export const DEFAULTS: TaskDefaults = {
+  mode: 'forbidden',
   ttlMs: 15 * 60_000,
   pollIntervalMs: 1_000,
   maxTtlMs: 24 * 60 * 60_000,

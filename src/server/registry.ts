@@ -6,11 +6,12 @@ import type {
 import type { TaskMCPContext } from '../context/context.js';
 import type { DependencyFactories } from '../deps/dependencies.js';
 import type { RetryPolicy } from '../tasks/types.js';
+import { checkTaskOptions } from './option-checks.js';
 import type { ToolReturn } from './results.js';
 
 /**
  * How a tool relates to tasks:
- * - `forbidden`: always runs in the foreground (the default);
+ * - `forbidden`: always runs in the foreground (the default, unless the server sets `tasks.defaultMode`);
  * - `optional`: runs as a task when the client can handle one, in the foreground otherwise;
  * - `required`: only runs as a task; clients that cannot handle one get a clear error.
  */
@@ -48,7 +49,11 @@ export interface ToolConfig<
   output?: StandardSchemaWithJSON;
   annotations?: ToolAnnotations;
   _meta?: Record<string, unknown>;
-  /** `true` is `{ mode: 'optional' }`; `false` or absent is `forbidden`. */
+  /**
+   * `true` is `{ mode: 'optional' }`, `false` is `forbidden`; absent, the server's `tasks.defaultMode` applies
+   * (`forbidden` unless set). An object without `mode` takes the server's default when that is a task mode,
+   * `optional` otherwise.
+   */
   task?: boolean | TaskOptions;
   /**
    * Per-invocation dependencies: each factory runs once per invocation, before the handler, and its value is
@@ -89,6 +94,8 @@ export interface ToolDefinition {
 }
 
 export interface TaskDefaults {
+  /** The mode of tools registered without `task`. */
+  mode: TaskMode;
   ttlMs: number;
   pollIntervalMs: number;
   maxTtlMs: number;
@@ -96,39 +103,31 @@ export interface TaskDefaults {
 
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 
+/**
+ * A tool's task settings with the server's defaults applied. `task` absent takes the server's default mode; an
+ * object without `mode` asks for tasks, so it takes the default mode when that is a task mode and `optional`
+ * otherwise. Throws, naming the tool and the option, on settings that are unknown or cannot work.
+ */
 export function resolveTaskOptions(
   name: string,
   task: ToolConfig['task'],
   defaults: TaskDefaults,
 ): ResolvedTaskOptions {
-  const options: TaskOptions =
-    task === true ? { mode: 'optional' } : task === false || task === undefined ? {} : task;
-  const mode = options.mode ?? (task === undefined || task === false ? 'forbidden' : 'optional');
-  if (!['forbidden', 'optional', 'required'].includes(mode)) {
-    throw new TypeError(
-      `Tool '${name}': task.mode must be 'forbidden', 'optional' or 'required', got '${mode}'.`,
-    );
-  }
+  checkTaskOptions(name, task);
+  const options: TaskOptions = typeof task === 'object' ? task : {};
   const ttlMs = options.ttlMs ?? defaults.ttlMs;
-  const pollIntervalMs = options.pollIntervalMs ?? defaults.pollIntervalMs;
-  positiveInteger(name, 'task.ttlMs', ttlMs);
-  positiveInteger(name, 'task.pollIntervalMs', pollIntervalMs);
   if (ttlMs > defaults.maxTtlMs) {
     throw new RangeError(
-      `Tool '${name}': task.ttlMs ${ttlMs} exceeds the server maximum of ${defaults.maxTtlMs} ms.`,
+      `Tool '${name}': task.ttlMs ${ttlMs} exceeds the server maximum of ${defaults.maxTtlMs} ms (tasks.maxTtlMs).`,
     );
   }
-  if (options.timeoutMs !== undefined) positiveInteger(name, 'task.timeoutMs', options.timeoutMs);
-  if (options.retry !== undefined) {
-    positiveInteger(name, 'task.retry.attempts', options.retry.attempts);
-    if (options.retry.backoff) {
-      if (!['fixed', 'exponential'].includes(options.retry.backoff.type)) {
-        throw new TypeError(`Tool '${name}': task.retry.backoff.type must be 'fixed' or 'exponential'.`);
-      }
-      nonNegativeInteger(name, 'task.retry.backoff.delayMs', options.retry.backoff.delayMs);
-    }
-  }
-  return { mode, ttlMs, pollIntervalMs, timeoutMs: options.timeoutMs, retry: options.retry };
+  return {
+    mode: modeOf(task, defaults.mode),
+    ttlMs,
+    pollIntervalMs: options.pollIntervalMs ?? defaults.pollIntervalMs,
+    timeoutMs: options.timeoutMs,
+    retry: options.retry,
+  };
 }
 
 export class ToolRegistry {
@@ -154,16 +153,8 @@ export class ToolRegistry {
   }
 }
 
-function positiveInteger(tool: string, field: string, value: number): void {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new RangeError(`Tool '${tool}': ${field} must be a positive integer (milliseconds), got ${value}.`);
-  }
-}
-
-function nonNegativeInteger(tool: string, field: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new RangeError(
-      `Tool '${tool}': ${field} must be a non-negative integer (milliseconds), got ${value}.`,
-    );
-  }
+function modeOf(task: ToolConfig['task'], serverDefault: TaskMode): TaskMode {
+  if (task === undefined) return serverDefault;
+  if (typeof task === 'boolean') return task ? 'optional' : 'forbidden';
+  return task.mode ?? (serverDefault === 'forbidden' ? 'optional' : serverDefault);
 }

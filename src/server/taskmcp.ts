@@ -32,6 +32,7 @@ import { resolveEngine } from '../tasks/resolve.js';
 import { acceptInputAnswer } from '../wire/legacy/index.js';
 import { ARGUMENT_LIMITS } from './arguments.js';
 import { type ServerLogger, stderrLogger } from './logger.js';
+import { checkServerOptions } from './option-checks.js';
 import { DEFAULT_MIN_TTL_MS, DEFAULTS, type RunOptions, type TaskMCPOptions } from './options.js';
 import {
   resolveTaskOptions,
@@ -78,12 +79,13 @@ export class TaskMCP {
   private metrics?: TaskMetrics;
 
   constructor(options: TaskMCPOptions) {
-    if (!options?.name || !options.version) throw new TypeError('TaskMCP needs a name and a version.');
+    checkServerOptions(options);
     this.options = options;
     this.name = options.name;
     this.version = options.version;
     this.log = options.logger ?? stderrLogger();
     this.defaults = {
+      mode: options.tasks?.defaultMode ?? DEFAULTS.mode,
       ttlMs: options.tasks?.defaultTtlMs ?? DEFAULTS.ttlMs,
       pollIntervalMs: options.tasks?.defaultPollIntervalMs ?? DEFAULTS.pollIntervalMs,
       maxTtlMs: options.tasks?.maxTtlMs ?? DEFAULTS.maxTtlMs,

@@ -1,0 +1,190 @@
+/**
+ * Checks of what a server and its tools are configured with, run when the server is constructed and when a tool is
+ * registered. A misspelt or impossible setting must stop the program at startup with a message naming the setting
+ * and what it accepts; ignored, an unknown key (`perpetual`, `defaultTTLMs`) silently leaves the default in place.
+ *
+ * The lists of known keys are typed against the option interfaces, so adding an option without listing it here
+ * does not compile.
+ */
+import type { RetryPolicy } from '../tasks/types.js';
+import { DEFAULT_MIN_TTL_MS, DEFAULTS, type TaskMCPOptions } from './options.js';
+import type { TaskMode, TaskOptions } from './registry.js';
+
+type KeyList<T> = { [K in keyof Required<T>]: true };
+const keysOf = <T>(keys: KeyList<T>): string[] => Object.keys(keys);
+
+type TaskSettings = NonNullable<TaskMCPOptions['tasks']>;
+type Backoff = NonNullable<RetryPolicy['backoff']>;
+
+const SERVER_KEYS = keysOf<TaskMCPOptions>({
+  name: true,
+  version: true,
+  title: true,
+  instructions: true,
+  tasks: true,
+  auth: true,
+  maskErrorDetails: true,
+  logger: true,
+  dashboard: true,
+  metrics: true,
+});
+const TASK_SETTING_KEYS = keysOf<TaskSettings>({
+  engine: true,
+  concurrency: true,
+  defaultMode: true,
+  defaultTtlMs: true,
+  defaultPollIntervalMs: true,
+  maxTtlMs: true,
+  minTtlMs: true,
+  maxTasksPerPrincipal: true,
+  maxTasks: true,
+  maxArgumentBytes: true,
+  maxArgumentDepth: true,
+  encryptionKey: true,
+  listPageSize: true,
+});
+const TASK_KEYS = keysOf<TaskOptions>({
+  mode: true,
+  ttlMs: true,
+  pollIntervalMs: true,
+  timeoutMs: true,
+  retry: true,
+});
+const RETRY_KEYS = keysOf<RetryPolicy>({ attempts: true, backoff: true });
+const BACKOFF_KEYS = keysOf<Backoff>({ type: true, delayMs: true, maxDelayMs: true });
+
+export const TASK_MODES: readonly TaskMode[] = ['forbidden', 'optional', 'required'];
+
+/** Throws a `TypeError` or `RangeError` naming the first server option that is unknown or cannot work. */
+export function checkServerOptions(options: TaskMCPOptions): void {
+  if (!options?.name || !options.version) throw new TypeError('TaskMCP needs a name and a version.');
+  const fail: Fail = (message) => `TaskMCP '${options.name}': ${message}`;
+  unknownKeys(options, SERVER_KEYS, (key, known) =>
+    fail(`unknown option '${key}'; the options are ${known}.`),
+  );
+  const tasks = options.tasks;
+  if (tasks === undefined) return;
+  if (!isObject(tasks))
+    throw new TypeError(fail(`tasks must be an object of task settings, got ${shown(tasks)}.`));
+  unknownKeys(tasks, TASK_SETTING_KEYS, (key, known) =>
+    fail(`unknown option 'tasks.${key}'; the task settings are ${known}.`),
+  );
+  const { engine } = tasks;
+  if (engine !== undefined && typeof engine !== 'string' && !isObject(engine)) {
+    throw new TypeError(fail(`tasks.engine must be a TaskEngine or a URL string, got ${shown(engine)}.`));
+  }
+  if (tasks.defaultMode !== undefined) checkMode(tasks.defaultMode, 'tasks.defaultMode', fail);
+  const milliseconds = ['defaultTtlMs', 'defaultPollIntervalMs', 'maxTtlMs', 'minTtlMs'] as const;
+  for (const key of milliseconds) positiveInteger(tasks[key], `tasks.${key}`, fail, MS);
+  const counts = [
+    'concurrency',
+    'maxTasksPerPrincipal',
+    'maxTasks',
+    'maxArgumentBytes',
+    'maxArgumentDepth',
+    'listPageSize',
+  ] as const;
+  for (const key of counts) positiveInteger(tasks[key], `tasks.${key}`, fail);
+  if (tasks.encryptionKey !== undefined && typeof tasks.encryptionKey !== 'string') {
+    throw new TypeError(fail(`tasks.encryptionKey must be a string, got ${shown(tasks.encryptionKey)}.`));
+  }
+  // With the defaults applied: a lone `maxTtlMs: 60_000` is below the default ttl of 15 minutes.
+  const maxTtlMs = tasks.maxTtlMs ?? DEFAULTS.maxTtlMs;
+  for (const [key, value] of [
+    ['minTtlMs', tasks.minTtlMs ?? DEFAULT_MIN_TTL_MS],
+    ['defaultTtlMs', tasks.defaultTtlMs ?? DEFAULTS.ttlMs],
+  ] as const) {
+    if (value > maxTtlMs) {
+      throw new RangeError(fail(`tasks.${key} (${value} ms) exceeds tasks.maxTtlMs (${maxTtlMs} ms).`));
+    }
+  }
+}
+
+/**
+ * Throws a `TypeError` or `RangeError` naming the first of a tool's task options (`task: …`) that is unknown or
+ * cannot work. Bounds that depend on the server (the maximum ttl) are checked where the defaults are applied.
+ */
+export function checkTaskOptions(tool: string, task: unknown): void {
+  if (task === undefined || typeof task === 'boolean') return;
+  const fail: Fail = (message) => `Tool '${tool}': ${message}`;
+  if (!isObject(task)) {
+    throw new TypeError(fail(`task must be true, false or an object of task options, got ${shown(task)}.`));
+  }
+  unknownKeys(task, TASK_KEYS, (key, known) =>
+    fail(`unknown task option '${key}'; the options are ${known}.`),
+  );
+  const options = task as TaskOptions;
+  if (options.mode !== undefined) checkMode(options.mode, 'task.mode', fail);
+  for (const key of ['ttlMs', 'pollIntervalMs', 'timeoutMs'] as const) {
+    positiveInteger(options[key], `task.${key}`, fail, MS);
+  }
+  const { retry } = options;
+  if (retry === undefined) return;
+  if (!isObject(retry)) {
+    throw new TypeError(fail(`task.retry must be an object like { attempts: 3 }, got ${shown(retry)}.`));
+  }
+  unknownKeys(retry, RETRY_KEYS, (key, known) =>
+    fail(`unknown task.retry option '${key}'; the options are ${known}.`),
+  );
+  if (retry.attempts === undefined)
+    throw new TypeError(fail('task.retry needs attempts (a positive integer).'));
+  positiveInteger(retry.attempts, 'task.retry.attempts', fail, ' (attempts in all, the first included)');
+  const { backoff } = retry;
+  if (backoff === undefined) return;
+  if (!isObject(backoff)) {
+    throw new TypeError(fail(`task.retry.backoff must be an object like { type: 'fixed', delayMs: 1000 }.`));
+  }
+  unknownKeys(backoff, BACKOFF_KEYS, (key, known) =>
+    fail(`unknown task.retry.backoff option '${key}'; the options are ${known}.`),
+  );
+  if (backoff.type !== 'fixed' && backoff.type !== 'exponential') {
+    throw new TypeError(
+      fail(`task.retry.backoff.type must be 'fixed' or 'exponential', got ${shown(backoff.type)}.`),
+    );
+  }
+  if (!Number.isInteger(backoff.delayMs) || backoff.delayMs < 0) {
+    throw new RangeError(
+      fail(
+        `task.retry.backoff.delayMs must be a non-negative integer (milliseconds), got ${shown(backoff.delayMs)}.`,
+      ),
+    );
+  }
+  positiveInteger(backoff.maxDelayMs, 'task.retry.backoff.maxDelayMs', fail, MS);
+}
+
+type Fail = (message: string) => string;
+
+const MS = ' (milliseconds)';
+
+function checkMode(mode: unknown, field: string, fail: Fail): void {
+  if (!TASK_MODES.includes(mode as TaskMode)) {
+    throw new TypeError(fail(`${field} must be 'forbidden', 'optional' or 'required', got ${shown(mode)}.`));
+  }
+}
+
+/** `undefined` passes: the setting is optional and its default applies. */
+function positiveInteger(value: unknown, field: string, fail: Fail, unit = ''): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new RangeError(fail(`${field} must be a positive integer${unit}, got ${shown(value)}.`));
+  }
+}
+
+function unknownKeys(
+  value: object,
+  known: readonly string[],
+  message: (key: string, known: string) => string,
+): void {
+  const unknown = Object.keys(value).find((key) => !known.includes(key));
+  if (unknown === undefined) return;
+  throw new TypeError(message(unknown, `${known.slice(0, -1).join(', ')} and ${known[known.length - 1]}`));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A value as it would be written in code: strings quoted, so `'5000'` and `5000` read differently. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}
