@@ -6,8 +6,9 @@ import {
 
 export { ProtocolError, ProtocolErrorCode };
 
-/** The id under which the tasks extension is negotiated (SEP-2663). */
-export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+import { TASKS_EXTENSION } from './protocol.js';
+
+export { TASKS_EXTENSION };
 
 /** JSON-RPC error codes used by taskmcp beyond the SDK's {@link ProtocolErrorCode}. */
 export const TaskErrorCode = {

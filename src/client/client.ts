@@ -8,12 +8,11 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { TASKS_EXTENSION } from '../protocol.js';
 import { LEGACY_PROTOCOL_VERSION, LegacyTaskHandle, LegacyTasks } from './legacy-tasks.js';
 import { acceptTaskResults, createTaskResultOf } from './sdk-gaps.js';
 import { TaskHandle, type TaskOperations } from './task-handle.js';
 import { AckSchema, CallTimeoutError, type TaskInfo, TaskInfoSchema } from './types.js';
-
-const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 
 /** Where to connect: an HTTP endpoint, a command to spawn over stdio, or a ready transport (e.g. in-process). */
 export type ConnectTarget =

@@ -1,8 +1,11 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 
-export const TaskStatusSchema = z.enum(['working', 'input_required', 'completed', 'failed', 'cancelled']);
-export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+import { TASK_MODE_META, TASK_STATUSES, type TaskStatus } from '../protocol.js';
+
+export { isTerminal, TASK_MODE_META, type TaskStatus } from '../protocol.js';
+
+export const TaskStatusSchema = z.enum(TASK_STATUSES);
 
 /** A task as the server describes it (`tasks/get`): the status plus the result, error or input requests. */
 export interface TaskInfo {
@@ -34,10 +37,6 @@ export const TaskInfoSchema = z.looseObject({
 });
 
 export const AckSchema = z.looseObject({});
-
-export function isTerminal(status: TaskStatus): boolean {
-  return status === 'completed' || status === 'failed' || status === 'cancelled';
-}
 
 /** The task ended `failed`: the server hit a protocol fault. Carries the JSON-RPC error it reported. */
 export class TaskFailedError extends Error {
@@ -72,12 +71,6 @@ export class CallTimeoutError extends Error {
     );
   }
 }
-
-/**
- * `tools/list` `_meta` key where taskmcp servers advertise a tool's task mode: the 2026-07-28 wire has no field for
- * it (the 2025-11-25 wire's `execution.taskSupport` is read too).
- */
-export const TASK_MODE_META = 'taskmcp.dev/taskMode';
 
 export type TaskMode = 'forbidden' | 'optional' | 'required';
 

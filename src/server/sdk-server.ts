@@ -10,6 +10,7 @@ import { McpServer } from '@modelcontextprotocol/server';
 import { type CallerDetails, callerDetails } from '../context/capture.js';
 import { createContext, runWithContext, type TaskMCPContext } from '../context/context.js';
 import { ProtocolError, ProtocolErrorCode, TASKS_EXTENSION } from '../errors.js';
+import { TASK_MODE_META } from '../protocol.js';
 import * as legacy from '../wire/legacy/index.js';
 import * as modern from '../wire/modern/index.js';
 import { createTaskResult } from '../wire/modern/shapes.js';
@@ -26,9 +27,6 @@ import type { ToolDefinition, ToolRegistry } from './registry.js';
 import type { TaskService } from './task-service.js';
 
 export type Era = 'modern' | 'legacy';
-
-/** `tools/list` `_meta` key carrying a tool's task mode (`forbidden`, `optional` or `required`). */
-export const TASK_MODE_META = 'taskmcp.dev/taskMode';
 
 /** What the per-connection (stdio) or per-request (HTTP) SDK server is built from. */
 export interface ServerInternals {

@@ -1,14 +1,9 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { JsonRpcErrorObject } from '../errors.js';
 
-/** The five task statuses shared by both protocol eras. */
-export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
+import type { TaskStatus } from '../protocol.js';
 
-export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
-
-export function isTerminal(status: TaskStatus): boolean {
-  return TERMINAL_STATUSES.has(status);
-}
+export { isTerminal, type TaskStatus, TERMINAL_STATUSES } from '../protocol.js';
 
 /** One server→client request a task is waiting on (`elicitation/create`, `sampling/createMessage`, `roots/list`). */
 export interface InputRequestEntry {

@@ -1,0 +1,24 @@
+/**
+ * Protocol constants shared by the server and the client: one dependency-free module, so the two sides cannot
+ * drift apart.
+ */
+
+/** The id under which the tasks extension is negotiated (SEP-2663, 2026-07-28). */
+export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+
+/**
+ * `tools/list` `_meta` key where taskmcp servers advertise a tool's task mode: the 2026-07-28 wire has no field for
+ * it (on 2025-11-25, `execution.taskSupport` says the same).
+ */
+export const TASK_MODE_META = 'taskmcp.dev/taskMode';
+
+/** The five task statuses shared by both protocol eras. */
+export const TASK_STATUSES = ['working', 'input_required', 'completed', 'failed', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+/** A task in a terminal status never changes again. */
+export function isTerminal(status: TaskStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
