@@ -27,7 +27,14 @@ export async function rpc(
   url: URL,
   method: string,
   params: Record<string, unknown> = {},
-  options: { declare?: boolean; headers?: Record<string, string>; token?: string; id?: number | string } = {},
+  options: {
+    declare?: boolean;
+    /** The client capabilities declared besides the tasks extension (default: elicitation). */
+    capabilities?: Record<string, unknown>;
+    headers?: Record<string, string>;
+    token?: string;
+    id?: number | string;
+  } = {},
 ): Promise<{ status: number } & JsonRpcReply> {
   const name =
     method === 'tools/call' ? params.name : method.startsWith('tasks/') ? params.taskId : undefined;
@@ -50,7 +57,7 @@ export async function rpc(
         'io.modelcontextprotocol/protocolVersion': MODERN,
         'io.modelcontextprotocol/clientInfo': { name: 'raw-test', version: '1' },
         'io.modelcontextprotocol/clientCapabilities': {
-          elicitation: {},
+          ...(options.capabilities ?? { elicitation: {} }),
           ...(options.declare === false ? {} : { extensions: { [TASKS]: {} } }),
         },
       },

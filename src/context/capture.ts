@@ -1,4 +1,4 @@
-import type { AuthInfo, ServerContext } from '@modelcontextprotocol/server';
+import type { AuthInfo, ClientCapabilities, ServerContext } from '@modelcontextprotocol/server';
 import type { HttpRequestInfo } from './context.js';
 
 /** What the transport tells us about the caller of one request; the same for the foreground and a new task. */
@@ -8,6 +8,8 @@ export interface CallerDetails {
   http?: HttpRequestInfo;
   traceparent?: string;
   tracestate?: string;
+  /** What the client declared it can do (per request on 2026-07-28, at initialization on 2025-11-25). */
+  clientCapabilities?: ClientCapabilities;
 }
 
 /** Read the caller details of a request from the SDK's handler context. */

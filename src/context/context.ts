@@ -41,7 +41,7 @@ export interface TaskMCPContext {
   readonly traceparent?: string;
   /**
    * What the client declared it can do (per request on 2026-07-28, at initialization on 2025-11-25), so a tool asks
-   * only for input the client can give. Foreground only: a task leg runs after the request is gone.
+   * only for input the client can give. In a task, as declared by the request that created it.
    */
   readonly clientCapabilities?: ClientCapabilities;
   /**

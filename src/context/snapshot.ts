@@ -1,4 +1,4 @@
-import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { AuthInfo, ClientCapabilities } from '@modelcontextprotocol/server';
 import { isExpired } from '../auth/access-token.js';
 import type { HttpRequestInfo } from './context.js';
 
@@ -33,6 +33,8 @@ export interface TaskContextSnapshot {
   http?: { method: string; url: string; headers: Record<string, string> };
   traceparent?: string;
   tracestate?: string;
+  /** What the client declared it can do when it created the task (absent in snapshots written before 0.2). */
+  clientCapabilities?: ClientCapabilities;
 }
 
 /** Version 1 (taskmcp 0.1): no HTTP request, no trace context, no tool version. */
@@ -53,6 +55,7 @@ export interface CaptureInput {
   http?: HttpRequestInfo;
   traceparent?: string;
   tracestate?: string;
+  clientCapabilities?: ClientCapabilities;
 }
 
 export function captureSnapshot(input: CaptureInput): TaskContextSnapshot {
@@ -73,6 +76,7 @@ export function captureSnapshot(input: CaptureInput): TaskContextSnapshot {
   }
   if (input.traceparent) snapshot.traceparent = input.traceparent;
   if (input.tracestate) snapshot.tracestate = input.tracestate;
+  if (input.clientCapabilities) snapshot.clientCapabilities = input.clientCapabilities;
   return snapshot;
 }
 

@@ -21,6 +21,7 @@ import {
   rejectMalformedInputResponses,
   serveToolCalls,
 } from '../wire/sdk-gaps.js';
+import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler, withDeadline } from './invoke.js';
 import type { ServerLogger } from './logger.js';
 import type { ToolDefinition, ToolRegistry } from './registry.js';
@@ -110,7 +111,7 @@ async function callTool(
 
   const deadline = withDeadline([ctx.mcpReq.signal, internals.shutdown], tool.task.timeoutMs);
   try {
-    const details = callerDetails(ctx);
+    const details = { ...callerDetails(ctx), clientCapabilities };
     const context = foregroundContext(internals, tool, ctx, details, deadline.signal, clientCapabilities);
     if (tool.config.preflight) {
       const preflight = tool.config.preflight;
@@ -137,8 +138,14 @@ async function callTool(
     switch (outcome.kind) {
       case 'result':
         return outcome.result;
-      case 'input_required':
+      case 'input_required': {
+        // On 2025-11-25 the ask is sent as requests the SDK checks against the client's capabilities itself.
+        const missing = legacyTasks
+          ? undefined
+          : missingInputCapabilities(outcome.ask.inputRequests ?? {}, clientCapabilities);
+        if (missing) throw undeclaredInputError(tool.name, missing);
         return outcome.ask;
+      }
       case 'error':
         throw outcome.cause;
       case 'thrown':

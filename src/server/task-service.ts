@@ -1,17 +1,18 @@
-import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { AuthInfo, ClientCapabilities } from '@modelcontextprotocol/server';
 import { principalOf } from '../auth/principal.js';
 import type { CallerDetails } from '../context/capture.js';
 import { createContext } from '../context/context.js';
 import { type SnapshotCodec, snapshotCodec } from '../context/encryption.js';
 import { loadSnapshot, storeSnapshot } from '../context/restore.js';
 import { restoredAuthInfo, restoredHttp } from '../context/snapshot.js';
-import { ProtocolError, ProtocolErrorCode, TaskErrorCode, taskNotFound } from '../errors.js';
+import { ProtocolError, ProtocolErrorCode, TaskErrorCode, taskNotFound, toJsonRpcError } from '../errors.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { newTaskId } from '../tasks/ids.js';
 import type { TaskPage } from '../tasks/listing.js';
 import { TaskLimitError, type TaskLimits } from '../tasks/seams.js';
 import type { LegOutcome, LegRun, TaskRecord } from '../tasks/types.js';
 import { ARGUMENT_LIMITS, type ArgumentLimits, argumentProblem, keptArguments } from './arguments.js';
+import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler } from './invoke.js';
 import type { ServerLogger } from './logger.js';
 import type { ToolDefinition, ToolRegistry } from './registry.js';
@@ -81,6 +82,7 @@ export class TaskService {
         http: caller.http,
         traceparent: caller.traceparent,
         tracestate: caller.tracestate,
+        clientCapabilities: caller.clientCapabilities,
       },
       this.snapshots,
     );
@@ -200,6 +202,7 @@ export class TaskService {
       authInfo: snapshot ? restoredAuthInfo(snapshot, now) : undefined,
       sessionId: snapshot?.sessionId,
       traceparent: snapshot?.traceparent,
+      clientCapabilities: snapshot?.clientCapabilities,
       http: snapshot ? restoredHttp(snapshot, now) : undefined,
       reportProgress: run.reportProgress,
       log: async (level, message, data) => log(level, `[task ${run.taskId}] ${message}`, data),
@@ -224,14 +227,24 @@ export class TaskService {
             },
           };
         }
-        return {
-          type: 'input_required',
-          inputRequests: outcome.ask.inputRequests as Record<
-            string,
-            { method: string; params?: Record<string, unknown> }
-          >,
-          requestState: outcome.ask.requestState,
-        };
+        return inputAsked(
+          tool.name,
+          outcome.ask.inputRequests as Record<string, { method: string; params?: Record<string, unknown> }>,
+          outcome.ask.requestState,
+          snapshot?.clientCapabilities,
+        );
     }
   };
+}
+
+/** A leg waits for input, unless it asks for a kind the client did not declare (then the task fails, -32021). */
+function inputAsked(
+  toolName: string,
+  inputRequests: Record<string, { method: string; params?: Record<string, unknown> }>,
+  requestState: string | undefined,
+  declared: ClientCapabilities | undefined,
+): LegOutcome {
+  const missing = missingInputCapabilities(inputRequests, declared);
+  if (missing) return { type: 'error', error: toJsonRpcError(undeclaredInputError(toolName, missing)) };
+  return { type: 'input_required', inputRequests, requestState };
 }
