@@ -56,6 +56,8 @@ export function buildSdkServer(
     capabilities: {
       // The lists are fixed once the server starts, so there is never a change to announce.
       tools: { listChanged: false },
+      // `ctx.log` reaches the client as notifications/message, at the level it set (logging/setLevel).
+      logging: {},
       ...(era === 'modern' ? { extensions: { [TASKS_EXTENSION]: {} } } : { tasks: legacy.TASKS_CAPABILITY }),
     },
     instructions: internals.instructions,
