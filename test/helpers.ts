@@ -31,6 +31,8 @@ export async function rpc(
     declare?: boolean;
     /** The client capabilities declared besides the tasks extension (default: elicitation). */
     capabilities?: Record<string, unknown>;
+    /** More `_meta` keys for the request (e.g. `traceparent`). */
+    meta?: Record<string, unknown>;
     headers?: Record<string, string>;
     token?: string;
     id?: number | string;
@@ -54,6 +56,7 @@ export async function rpc(
     params: {
       ...params,
       _meta: {
+        ...options.meta,
         'io.modelcontextprotocol/protocolVersion': MODERN,
         'io.modelcontextprotocol/clientInfo': { name: 'raw-test', version: '1' },
         'io.modelcontextprotocol/clientCapabilities': {

@@ -1,4 +1,5 @@
 import type { AuthInfo, ClientCapabilities, ServerContext } from '@modelcontextprotocol/server';
+import { currentTraceContext } from '../tracing/spans.js';
 import type { HttpRequestInfo } from './context.js';
 
 /** What the transport tells us about the caller of one request; the same for the foreground and a new task. */
@@ -24,15 +25,17 @@ export function callerDetails(ctx: ServerContext): CallerDetails {
         request,
       }
     : undefined;
-  // SEP-414 puts trace context in `_meta`; plain HTTP tracing puts it in headers. Prefer the MCP-level one.
+  // SEP-414 puts trace context in `_meta`; plain HTTP tracing puts it in headers. Prefer the MCP-level one. When this
+  // process traces, the request's own span (a child of that) is what goes downstream: a task's legs join its trace.
   const meta = ctx.mcpReq._meta as Record<string, unknown> | undefined;
   const fromMeta = (key: string) => (typeof meta?.[key] === 'string' ? (meta[key] as string) : undefined);
+  const traced = currentTraceContext();
   return {
     authInfo: ctx.http?.authInfo,
     sessionId: ctx.sessionId,
     http,
-    traceparent: fromMeta('traceparent') ?? http?.headers.traceparent,
-    tracestate: fromMeta('tracestate') ?? http?.headers.tracestate,
+    traceparent: traced?.traceparent ?? fromMeta('traceparent') ?? http?.headers.traceparent,
+    tracestate: traced ? traced.tracestate : (fromMeta('tracestate') ?? http?.headers.tracestate),
   };
 }
 

@@ -11,6 +11,7 @@ import { newTaskId } from '../tasks/ids.js';
 import type { TaskPage } from '../tasks/listing.js';
 import { TaskLimitError, type TaskLimits } from '../tasks/seams.js';
 import type { LegOutcome, LegRun, TaskRecord } from '../tasks/types.js';
+import { traceLeg, traceTaskCreation } from '../tracing/spans.js';
 import { ARGUMENT_LIMITS, type ArgumentLimits, argumentProblem, keptArguments } from './arguments.js';
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler } from './invoke.js';
@@ -104,7 +105,9 @@ export class TaskService {
       progressToken: caller.progressToken,
       context,
     };
-    return this.engineCall('creating a task', () => this.engine.create(spec, this.options.limits));
+    return traceTaskCreation(tool.name, () =>
+      this.engineCall('creating a task', () => this.engine.create(spec, this.options.limits)),
+    );
   }
 
   /** The caller's task, or the not-found error for unknown, expired and foreign ids alike. */
@@ -207,9 +210,9 @@ export class TaskService {
       reportProgress: run.reportProgress,
       log: async (level, message, data) => log(level, `[task ${run.taskId}] ${message}`, data),
     });
-    const outcome = await runHandler(tool, args.value, context, {
-      maskErrorDetails: this.options.maskErrorDetails,
-    });
+    const outcome = await traceLeg(run, snapshot, () =>
+      runHandler(tool, args.value, context, { maskErrorDetails: this.options.maskErrorDetails }),
+    );
     switch (outcome.kind) {
       case 'result':
         return { type: 'result', result: outcome.result };

@@ -29,6 +29,7 @@ import { checkDependencies } from '../deps/dependencies.js';
 import { DEFAULT_METRICS_PATH, type MetricsOptions, TaskMetrics } from '../metrics/task-metrics.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { resolveEngine } from '../tasks/resolve.js';
+import { loadTracing } from '../tracing/load.js';
 import { acceptInputAnswer } from '../wire/legacy/index.js';
 import { ARGUMENT_LIMITS } from './arguments.js';
 import { type ServerLogger, stderrLogger } from './logger.js';
@@ -303,6 +304,7 @@ export class TaskMCP {
       this.engineInstance = engine;
       // Observe the engine before it takes its first leg.
       await this.metrics?.attach(engine);
+      await loadTracing();
       const maskErrorDetails = this.options.maskErrorDetails ?? false;
       const settings = this.options.tasks;
       const tasks = new TaskService(engine, this.registry, {

@@ -192,6 +192,7 @@ export class LegExecutor {
         inputResponses: record.inputResponses,
         requestState: record.requestState,
         context,
+        queuedAt: record.lastUpdatedAt,
         signal: controller.signal,
         reportProgress: (progress, total, message) => this.progress(leg, job, progress, total, message),
       });

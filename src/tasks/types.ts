@@ -111,6 +111,8 @@ export interface LegRun {
   inputResponses?: Record<string, unknown>;
   requestState?: string;
   context: string | null;
+  /** When the leg was queued (ms since the epoch): creation, an answer, a retry. Optional for older engines. */
+  queuedAt?: number;
   /** Fires on cancel, timeout, or shutdown. */
   signal: AbortSignal;
   reportProgress(progress: number, total?: number, message?: string): Promise<void>;

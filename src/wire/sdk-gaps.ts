@@ -15,6 +15,7 @@ import type {
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { abbreviate, jsonKind, ProtocolErrorCode } from '../errors.js';
+import { traceRequest } from '../tracing/spans.js';
 
 /**
  * Serve a tasks method (`tasks/get`, `tasks/update`, `tasks/cancel`, legacy `tasks/result`/`tasks/list`).
@@ -23,6 +24,7 @@ import { abbreviate, jsonKind, ProtocolErrorCode } from '../errors.js';
  * methods are unknown to it), so the 2-argument `setRequestHandler` rejects them at compile time and, on the
  * 2026-07-28 era, the SDK's era gate answers `tasks/get`/`tasks/cancel` with -32601 unless the handler is registered
  * through the explicit-schema (3-argument) form (the exemption added in SDK 2.3.0, upstream PR #2599).
+ * Each request runs in a span (src/tracing).
  */
 export function serveTaskMethod<P extends StandardSchemaV1>(
   server: McpServer,
@@ -30,9 +32,11 @@ export function serveTaskMethod<P extends StandardSchemaV1>(
   params: P,
   handler: (params: StandardSchemaV1.InferOutput<P>, ctx: ServerContext) => Promise<Record<string, unknown>>,
 ): void {
-  server.server.setRequestHandler(method, { params }, (request, ctx) =>
-    handler(request, ctx as ServerContext),
-  );
+  server.server.setRequestHandler(method, { params }, (request, ctx) => {
+    const taskId = (request as { taskId?: unknown }).taskId;
+    const target = { taskId: typeof taskId === 'string' ? taskId : undefined };
+    return traceRequest(ctx as ServerContext, target, () => handler(request, ctx as ServerContext));
+  });
 }
 
 /**
@@ -56,6 +60,7 @@ export function asToolCallResult<T extends Record<string, unknown>>(
  * `isError` result, so a tool could never fail a call with a JSON-RPC error, and it would validate arguments
  * before taskmcp could store them as sent. The low-level `Server` still wraps this handler with the SDK's result
  * validation and multi-round-trip checks. Call after registering the tools (McpServer installs its handler lazily).
+ * Each call runs in a span (src/tracing).
  */
 export function serveToolCalls(
   server: McpServer,
@@ -65,7 +70,9 @@ export function serveToolCalls(
   ) => Promise<CallToolResult | InputRequiredResult>,
 ): void {
   server.server.setRequestHandler('tools/call', (request, ctx) =>
-    dispatch(request.params, ctx as ServerContext),
+    traceRequest(ctx as ServerContext, { tool: request.params.name }, () =>
+      dispatch(request.params, ctx as ServerContext),
+    ),
   );
 }
 
