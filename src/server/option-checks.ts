@@ -6,6 +6,8 @@
  * The lists of known keys are typed against the option interfaces, so adding an option without listing it here
  * does not compile.
  */
+import type { DashboardOptions } from '../dashboard/index.js';
+import type { MetricsOptions } from '../metrics/task-metrics.js';
 import type { RetryPolicy } from '../tasks/types.js';
 import { DEFAULT_MIN_TTL_MS, DEFAULTS, type TaskMCPOptions } from './options.js';
 import type { TaskMode, TaskOptions } from './registry.js';
@@ -43,6 +45,13 @@ const TASK_SETTING_KEYS = keysOf<TaskSettings>({
   encryptionKey: true,
   listPageSize: true,
 });
+const AUTH_KEYS = keysOf<NonNullable<TaskMCPOptions['auth']>>({
+  verifier: true,
+  requiredScopes: true,
+  resourceMetadataUrl: true,
+});
+const DASHBOARD_KEYS = keysOf<DashboardOptions>({ token: true, path: true });
+const METRICS_KEYS = keysOf<MetricsOptions>({ path: true });
 const TASK_KEYS = keysOf<TaskOptions>({
   mode: true,
   ttlMs: true,
@@ -62,6 +71,15 @@ export function checkServerOptions(options: TaskMCPOptions): void {
   unknownKeys(options, SERVER_KEYS, (key, known) =>
     fail(`unknown option '${key}'; the options are ${known}.`),
   );
+  const { auth, dashboard, metrics } = options;
+  if (auth !== undefined) {
+    section(auth, 'auth', AUTH_KEYS, fail);
+    if (typeof auth.verifier?.verifyAccessToken !== 'function') {
+      throw new TypeError(fail('auth.verifier must be a token verifier (an object with verifyAccessToken).'));
+    }
+  }
+  if (typeof dashboard === 'object') section(dashboard, 'dashboard', DASHBOARD_KEYS, fail);
+  if (typeof metrics === 'object') section(metrics, 'metrics', METRICS_KEYS, fail);
   const tasks = options.tasks;
   if (tasks === undefined) return;
   if (!isObject(tasks))
@@ -177,7 +195,17 @@ function unknownKeys(
 ): void {
   const unknown = Object.keys(value).find((key) => !known.includes(key));
   if (unknown === undefined) return;
-  throw new TypeError(message(unknown, `${known.slice(0, -1).join(', ')} and ${known[known.length - 1]}`));
+  const list = known.length === 1 ? known[0]! : `${known.slice(0, -1).join(', ')} and ${known.at(-1)}`;
+  throw new TypeError(message(unknown, list));
+}
+
+/** An object of options under `name`, with no key outside `known`. */
+function section(value: unknown, name: string, known: readonly string[], fail: Fail): void {
+  if (!isObject(value))
+    throw new TypeError(fail(`${name} must be an object of options, got ${shown(value)}.`));
+  unknownKeys(value, known, (key, list) =>
+    fail(`unknown option '${name}.${key}'; the ${name} options are ${list}.`),
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -128,6 +128,21 @@ describe('server options, checked at construction', () => {
     expect(construct({ tasks: { maxTtlMs: 60_000, defaultTtlMs: 60_000 } })).not.toThrow();
   });
 
+  it('names unknown keys of auth, dashboard and metrics, and an auth without a verifier', () => {
+    expect(construct({ metrics: { route: '/m' } })).toThrow(
+      "TaskMCP 'opts': unknown option 'metrics.route'; the metrics options are path.",
+    );
+    expect(construct({ dashboard: { token: 'x'.repeat(20), base: '/d/' } })).toThrow(
+      "TaskMCP 'opts': unknown option 'dashboard.base'; the dashboard options are token and path.",
+    );
+    expect(construct({ auth: { verifier: { verifyAccessToken: async () => ({}) }, scopes: [] } })).toThrow(
+      "TaskMCP 'opts': unknown option 'auth.scopes'; the auth options are verifier, requiredScopes and resourceMetadataUrl.",
+    );
+    expect(construct({ auth: { requiredScopes: ['read'] } })).toThrow(
+      "TaskMCP 'opts': auth.verifier must be a token verifier (an object with verifyAccessToken).",
+    );
+  });
+
   it('refuses an engine that is neither a URL nor an engine', () => {
     expect(construct({ tasks: { engine: 6379 } })).toThrow(
       "TaskMCP 'opts': tasks.engine must be a TaskEngine or a URL string, got 6379.",
