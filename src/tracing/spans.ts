@@ -193,16 +193,16 @@ const headerGetter: TextMapGetter<Headers> = {
 function requestParent(api: OtelApi, ctx: ServerContext): { parent: Context; links: Link[] } {
   const ambient = api.context.active();
   const ambientSpan = api.trace.getSpanContext(ambient);
-  const traced = ambientSpan !== undefined && api.isSpanContextValid(ambientSpan);
+  const inSpan = ambientSpan !== undefined && api.isSpanContextValid(ambientSpan);
   const meta = ctx.mcpReq._meta as Record<string, unknown> | undefined;
   if (typeof meta?.traceparent === 'string') {
     return {
       parent: api.propagation.extract(ambient, meta),
-      links: traced ? [{ context: ambientSpan }] : [],
+      links: inSpan ? [{ context: ambientSpan }] : [],
     };
   }
   const headers = ctx.http?.req?.headers;
-  if (traced || !headers) return { parent: ambient, links: [] };
+  if (inSpan || !headers) return { parent: ambient, links: [] };
   return { parent: api.propagation.extract(ambient, headers, headerGetter), links: [] };
 }
 
