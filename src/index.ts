@@ -10,7 +10,12 @@ export type {
   InputRequiredResult,
   OAuthTokenVerifier,
 } from '@modelcontextprotocol/server';
-export { acceptedContent, inputRequired, inputResponse } from '@modelcontextprotocol/server';
+export {
+  acceptedContent,
+  inputRequired,
+  inputResponse,
+  isInputRequiredResult,
+} from '@modelcontextprotocol/server';
 export type { AccessToken } from './auth/access-token.js';
 export { type JwtVerifierOptions, jwtVerifier } from './auth/jwt.js';
 export { ANONYMOUS, principalOf } from './auth/principal.js';
@@ -55,6 +60,18 @@ export {
   TaskMetrics,
 } from './metrics/index.js';
 export type { ServerLogger } from './server/logger.js';
+export type {
+  CallResults,
+  Middleware,
+  MiddlewareCall,
+  MiddlewareFunction,
+  MiddlewareHooks,
+  MiddlewareResult,
+  Next,
+  PromptCall,
+  ResourceCall,
+  ToolCall,
+} from './server/middleware.js';
 export type { RunOptions, TaskMCPOptions } from './server/options.js';
 export type {
   TaskMode,

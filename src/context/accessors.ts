@@ -1,5 +1,6 @@
 /**
- * Ambient accessors for the caller of the current tool invocation. They read the invocation's context through
+ * Ambient accessors for the caller of the current invocation (a tool call or task leg, a resource read, a prompt
+ * get, and the middleware around them). They read the invocation's context through
  * AsyncLocalStorage, so any helper a handler calls can use them without parameter passing, and they answer the
  * same in the foreground and in a background worker (where the values come from the task's context snapshot).
  */
@@ -16,7 +17,7 @@ export interface HttpHeadersOptions {
 
 /**
  * The caller's verified access token, or `undefined` for an anonymous caller (or, in a worker, when the token
- * expired before the task ran). Outside a tool invocation there is no caller: `undefined`.
+ * expired before the task ran). Outside an invocation there is no caller: `undefined`.
  */
 export function getAccessToken(): AccessToken | undefined {
   const authInfo = currentContext()?.authInfo;
@@ -25,7 +26,7 @@ export function getAccessToken(): AccessToken | undefined {
 
 /**
  * The inbound HTTP headers of the call (lowercased names), without credentials unless `include` names them.
- * Empty over stdio and outside a tool invocation.
+ * Empty over stdio and outside an invocation.
  */
 export function getHttpHeaders(options: HttpHeadersOptions = {}): Record<string, string> {
   const context = currentContext();
@@ -46,7 +47,7 @@ export function getHttpHeaders(options: HttpHeadersOptions = {}): Record<string,
  * The HTTP request the call came in on: the live `Request` in the foreground; in a background worker, a `Request`
  * rebuilt from the task's snapshot (same method, URL and headers; no body).
  *
- * @throws Error outside a tool invocation, or when the call did not come over HTTP (stdio).
+ * @throws Error outside an invocation, or when the call did not come over HTTP (stdio).
  */
 export function getHttpRequest(): Request {
   const info = httpInfoOf(getContext());

@@ -5,16 +5,16 @@ import type { AuthInfo, ClientCapabilities } from '@modelcontextprotocol/server'
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
 
 /**
- * Everything a tool handler may want to know about the invocation it runs in.
+ * Everything a tool, resource or prompt handler may want to know about the invocation it runs in.
  *
- * One object is created per invocation (a foreground `tools/call`, or one leg of a task) and made
- * ambient through AsyncLocalStorage, so helpers deep in a call stack can read it with
+ * One object is created per invocation (a foreground `tools/call`, one leg of a task, a `resources/read` or a
+ * `prompts/get`) and made ambient through AsyncLocalStorage, so helpers deep in a call stack can read it with
  * {@link getContext} without parameter passing. Nothing here is shared between invocations.
  */
 export interface TaskMCPContext {
   /** JSON-RPC id of the request that started the work (for a task: the `tools/call` that created it). */
   readonly requestId: string | number;
-  /** Name of the tool being run. */
+  /** Name of the tool being run; empty in a resource or prompt handler. */
   readonly toolName: string;
   /** Set when the handler runs as a background task. */
   readonly taskId?: string;
@@ -126,21 +126,21 @@ export function runWithContext<T>(context: TaskMCPContext, fn: () => T): T {
 }
 
 /**
- * The context of the tool invocation the caller runs in.
+ * The context of the invocation the caller runs in: a tool call or task leg, a resource read or a prompt get.
  *
- * @throws Error when called outside a tool handler (there is no invocation to describe).
+ * @throws Error when called outside a handler (there is no invocation to describe).
  */
 export function getContext(): TaskMCPContext {
   const context = storage.getStore();
   if (!context) {
     throw new Error(
-      'getContext() was called outside a tool invocation: call it from a tool handler or from code the handler calls.',
+      'getContext() was called outside an invocation: call it from a tool, resource or prompt handler (or middleware), or from code it calls.',
     );
   }
   return context;
 }
 
-/** Like {@link getContext}, but `undefined` outside a tool invocation. */
+/** Like {@link getContext}, but `undefined` outside an invocation. */
 export function currentContext(): TaskMCPContext | undefined {
   return storage.getStore();
 }

@@ -2,6 +2,7 @@ import type { CallToolResult, InputRequiredResult, StandardSchemaV1 } from '@mod
 import { runWithContext, type TaskMCPContext } from '../context/context.js';
 import { withDependencies } from '../deps/dependencies.js';
 import { type JsonRpcErrorObject, ProtocolError, ProtocolErrorCode, toJsonRpcError } from '../errors.js';
+import { type CallResults, type Middleware, runMiddleware, type ToolCall } from './middleware.js';
 import type { ToolDefinition } from './registry.js';
 import { errorResult, isInputRequiredResult, toCallToolResult } from './results.js';
 
@@ -15,33 +16,42 @@ export type HandlerOutcome =
   | { kind: 'thrown'; message: string; result: CallToolResult };
 
 /**
- * Run a tool handler with `context` ambient and its dependencies entered around it, and classify how it ended.
- * A dependency that fails to start counts as the handler throwing. Never throws.
+ * Run a tool handler through the server's middleware with `context` ambient and its dependencies entered around it
+ * (inside the middleware, so one that answers by itself starts none), and classify how it ended. A dependency that
+ * fails to start counts as the handler throwing, and so does a middleware that throws. Never throws.
  */
 export async function runHandler(
   tool: ToolDefinition,
   args: unknown,
   context: TaskMCPContext,
-  options: { maskErrorDetails: boolean },
+  options: { maskErrorDetails: boolean; middleware?: readonly Middleware[] },
 ): Promise<HandlerOutcome> {
-  try {
-    const value = await runWithContext(context, () =>
-      withDependencies(
-        tool.config.depends,
-        context,
-        async (values) => {
-          // A fresh object per invocation: the context's members plus this invocation's dependency values.
-          const handlerContext = tool.config.depends ? Object.freeze({ ...context, ...values }) : context;
-          return tool.handler(args as never, handlerContext as never);
-        },
-        (name, error) =>
-          void context
-            .warn(
-              `cleanup of dependency '${name}' failed: ${error instanceof Error ? error.message : String(error)}`,
-            )
-            .catch(() => {}),
-      ),
+  const call: ToolCall = {
+    kind: 'tool',
+    name: tool.name,
+    arguments: args as Record<string, unknown>,
+    context,
+  };
+  const handler = async (passed: ToolCall): Promise<CallResults['tool']> => {
+    const value = await withDependencies(
+      tool.config.depends,
+      context,
+      async (values) => {
+        // A fresh object per invocation: the context's members plus this invocation's dependency values.
+        const handlerContext = tool.config.depends ? Object.freeze({ ...context, ...values }) : context;
+        return tool.handler(passed.arguments as never, handlerContext as never);
+      },
+      (name, error) =>
+        void context
+          .warn(
+            `cleanup of dependency '${name}' failed: ${error instanceof Error ? error.message : String(error)}`,
+          )
+          .catch(() => {}),
     );
+    return isInputRequiredResult(value) ? value : toCallToolResult(value);
+  };
+  try {
+    const value = await runWithContext(context, () => runMiddleware(options.middleware ?? [], call, handler));
     if (isInputRequiredResult(value)) return { kind: 'input_required', ask: value };
     const result = toCallToolResult(value);
     const invalid = await outputProblem(tool, result);

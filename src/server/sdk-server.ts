@@ -7,8 +7,8 @@ import type {
   ServerContext,
 } from '@modelcontextprotocol/server';
 import { McpServer } from '@modelcontextprotocol/server';
-import { type CallerDetails, callerDetails } from '../context/capture.js';
-import { createContext, runWithContext, type TaskMCPContext } from '../context/context.js';
+import { callerDetails } from '../context/capture.js';
+import { runWithContext } from '../context/context.js';
 import { ProtocolError, ProtocolErrorCode, TASKS_EXTENSION } from '../errors.js';
 import { TASK_MODE_META } from '../protocol.js';
 import * as legacy from '../wire/legacy/index.js';
@@ -21,10 +21,13 @@ import {
   rejectMalformedInputResponses,
   serveToolCalls,
 } from '../wire/sdk-gaps.js';
+import { type AmbientCalls, ambientCalls } from './ambient-calls.js';
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler, withDeadline } from './invoke.js';
 import type { ServerLogger } from './logger.js';
-import type { ToolDefinition, ToolRegistry } from './registry.js';
+import type { Middleware } from './middleware.js';
+import type { ToolRegistry } from './registry.js';
+import { requestContext } from './request-context.js';
 import type { TaskService } from './task-service.js';
 
 export type Era = 'modern' | 'legacy';
@@ -35,8 +38,10 @@ export interface ServerInternals {
   instructions?: string;
   registry: ToolRegistry;
   tasks: TaskService;
-  /** Resource and prompt registrations, replayed onto every SDK server instance. */
-  extras: ReadonlyArray<(server: McpServerType) => void>;
+  /** Resource and prompt registrations, replayed onto every SDK server instance; their calls go through `calls`. */
+  extras: ReadonlyArray<(server: McpServerType, calls: AmbientCalls) => void>;
+  /** Around every tool handler run (foreground and task legs), resource read and prompt get. */
+  middleware: readonly Middleware[];
   maskErrorDetails: boolean;
   /** Fires when the TaskMCP server closes; aborts foreground handlers. */
   shutdown: AbortSignal;
@@ -87,7 +92,12 @@ export function buildSdkServer(
     return callTool(internals, params, ctx, clientCapabilities, legacyTasks);
   });
   if (era === 'modern') modern.serveModernTaskMethods(server, internals.tasks);
-  for (const register of internals.extras) register(server);
+  const calls = ambientCalls({
+    ...internals,
+    clientCapabilities: (ctx) =>
+      era === 'modern' ? modern.requestClientCapabilities(ctx) : server.server.getClientCapabilities(),
+  });
+  for (const register of internals.extras) register(server, calls);
   const { resources, prompts } = server.server.getCapabilities();
   server.server.registerCapabilities({
     ...(resources ? { resources: { ...resources, listChanged: false } } : {}),
@@ -114,7 +124,13 @@ async function callTool(
   const deadline = withDeadline([ctx.mcpReq.signal, internals.shutdown], tool.task.timeoutMs);
   try {
     const details = { ...callerDetails(ctx), clientCapabilities };
-    const context = foregroundContext(internals, tool, ctx, details, deadline.signal, clientCapabilities);
+    const context = requestContext(internals.log, ctx, {
+      toolName: tool.name,
+      label: tool.name,
+      signal: deadline.signal,
+      caller: details,
+      clientCapabilities,
+    });
     if (tool.config.preflight) {
       const preflight = tool.config.preflight;
       const ask = await runWithContext(context, () => preflight(args.value as never, context));
@@ -135,6 +151,7 @@ async function callTool(
     }
     const outcome = await runHandler(tool, args.value, context, {
       maskErrorDetails: internals.maskErrorDetails,
+      middleware: internals.middleware,
     });
     if (deadline.timedOut()) throw deadline.signal.reason;
     switch (outcome.kind) {
@@ -156,37 +173,4 @@ async function callTool(
   } finally {
     deadline.dispose();
   }
-}
-
-function foregroundContext(
-  internals: ServerInternals,
-  tool: ToolDefinition,
-  ctx: ServerContext,
-  caller: CallerDetails,
-  signal: AbortSignal,
-  clientCapabilities: ClientCapabilities | undefined,
-): TaskMCPContext {
-  const progressToken = ctx.mcpReq._meta?.progressToken;
-  const requestState = ctx.mcpReq.requestState();
-  return createContext({
-    requestId: ctx.mcpReq.id,
-    toolName: tool.name,
-    signal,
-    inputResponses: ctx.mcpReq.inputResponses,
-    requestState: typeof requestState === 'string' ? requestState : undefined,
-    ...caller,
-    clientCapabilities,
-    reportProgress: async (progress, total, message) => {
-      if (progressToken === undefined) return;
-      await ctx.mcpReq.notify({
-        method: 'notifications/progress',
-        params: { progressToken, progress, total, message },
-      });
-    },
-    log: async (level, message, data) => {
-      internals.log(level, `[${tool.name}] ${message}`, data);
-      // To the client too; the SDK applies the client's level (logging/setLevel, or the request's logLevel).
-      await ctx.mcpReq.log(level, data === undefined ? message : { message, data }).catch(() => undefined);
-    },
-  });
 }

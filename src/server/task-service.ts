@@ -16,6 +16,7 @@ import { ARGUMENT_LIMITS, type ArgumentLimits, argumentProblem, keptArguments } 
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler } from './invoke.js';
 import type { ServerLogger } from './logger.js';
+import type { Middleware } from './middleware.js';
 import type { ToolDefinition, ToolRegistry } from './registry.js';
 
 const plainSnapshots = snapshotCodec(undefined);
@@ -53,6 +54,8 @@ export class TaskService {
       /** Bounds on the tasks kept at once, per principal and in all. */
       limits?: TaskLimits;
       arguments?: ArgumentLimits;
+      /** Around each leg's handler run, as around a foreground call. */
+      middleware?: readonly Middleware[];
     },
   ) {}
 
@@ -211,7 +214,10 @@ export class TaskService {
       log: async (level, message, data) => log(level, `[task ${run.taskId}] ${message}`, data),
     });
     const outcome = await traceLeg(run, snapshot, () =>
-      runHandler(tool, args.value, context, { maskErrorDetails: this.options.maskErrorDetails }),
+      runHandler(tool, args.value, context, {
+        maskErrorDetails: this.options.maskErrorDetails,
+        middleware: this.options.middleware,
+      }),
     );
     switch (outcome.kind) {
       case 'result':

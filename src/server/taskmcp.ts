@@ -11,7 +11,6 @@ import {
   type PromptCallback,
   type ReadResourceCallback,
   type ReadResourceTemplateCallback,
-  type ResourceMetadata,
   type ResourceTemplate,
   requireBearerAuth,
   type StandardSchemaWithJSON,
@@ -31,8 +30,16 @@ import type { TaskEngine } from '../tasks/engine.js';
 import { resolveEngine } from '../tasks/resolve.js';
 import { loadTracing } from '../tracing/load.js';
 import { acceptInputAnswer } from '../wire/legacy/index.js';
+import {
+  type AmbientCalls,
+  type PromptConfig,
+  type ResourceConfig,
+  registerPrompt,
+  registerResource,
+} from './ambient-calls.js';
 import { ARGUMENT_LIMITS } from './arguments.js';
 import { type ServerLogger, stderrLogger } from './logger.js';
+import { checkMiddleware, type Middleware } from './middleware.js';
 import { checkServerOptions } from './option-checks.js';
 import { DEFAULT_MIN_TTL_MS, DEFAULTS, type RunOptions, type TaskMCPOptions } from './options.js';
 import {
@@ -46,15 +53,6 @@ import { buildSdkServer, type ServerInternals } from './sdk-server.js';
 import { type HttpRoute, isLoopback, type RunningHttpServer, serveHttp } from './serve.js';
 import { TaskService } from './task-service.js';
 
-type ResourceConfig = Parameters<McpServer['registerResource']>[2] & ResourceMetadata;
-
-interface PromptConfig<Args> {
-  title?: string;
-  description?: string;
-  argsSchema?: Args;
-  _meta?: Record<string, unknown>;
-}
-
 /**
  * An MCP server whose tools can run as durable background tasks.
  *
@@ -66,7 +64,8 @@ export class TaskMCP {
   readonly version: string;
   private readonly options: TaskMCPOptions;
   private readonly registry = new ToolRegistry();
-  private readonly extras: Array<(server: McpServer) => void> = [];
+  private readonly extras: Array<(server: McpServer, calls: AmbientCalls) => void> = [];
+  private readonly middleware: Middleware[] = [];
   private readonly defaults: TaskDefaults;
   private readonly log: ServerLogger;
   private readonly snapshots: SnapshotCodec;
@@ -133,11 +132,7 @@ export class TaskMCP {
     metadata: ResourceConfig,
     read: ReadResourceCallback | ReadResourceTemplateCallback,
   ): this {
-    this.extras.push((server) =>
-      typeof uriOrTemplate === 'string'
-        ? server.registerResource(name, uriOrTemplate, metadata, read as ReadResourceCallback)
-        : server.registerResource(name, uriOrTemplate, metadata, read as ReadResourceTemplateCallback),
-    );
+    this.extras.push((server, calls) => registerResource(server, calls, name, uriOrTemplate, metadata, read));
     return this;
   }
 
@@ -147,9 +142,21 @@ export class TaskMCP {
     config: PromptConfig<Args>,
     render: PromptCallback<Args extends StandardSchemaWithJSON ? Args : undefined>,
   ): this {
-    this.extras.push((server) =>
-      (server.registerPrompt as (...args: unknown[]) => unknown)(name, config, render),
+    this.extras.push((server, calls) =>
+      registerPrompt(server, calls, name, config, render as PromptCallback<StandardSchemaWithJSON>),
     );
+    return this;
+  }
+
+  /**
+   * Add middleware around every tool call, in the foreground and in each task leg (wherever the leg runs), every
+   * resource read and every prompt get. The first added is the outermost. Add it before the server starts, in the
+   * server module, so that `taskmcp worker` processes loading the module have it too. See `Middleware`.
+   */
+  use(middleware: Middleware): this {
+    if (this.starting) throw new Error('Add middleware with use() before the server starts.');
+    checkMiddleware(middleware);
+    this.middleware.push(middleware);
     return this;
   }
 
@@ -321,6 +328,7 @@ export class TaskMCP {
           maxBytes: settings?.maxArgumentBytes ?? ARGUMENT_LIMITS.maxBytes,
           maxDepth: settings?.maxArgumentDepth ?? ARGUMENT_LIMITS.maxDepth,
         },
+        middleware: this.middleware,
       });
       await engine.start({
         runner: tasks.runLeg,
@@ -334,6 +342,7 @@ export class TaskMCP {
         registry: this.registry,
         tasks,
         extras: this.extras,
+        middleware: this.middleware,
         maskErrorDetails,
         shutdown: this.shutdown.signal,
         log: this.log,

@@ -55,7 +55,7 @@ describe('registering tools', () => {
 });
 
 describe('getContext', () => {
-  it('explains itself when called outside a tool invocation', () => {
-    expect(() => getContext()).toThrow(/outside a tool invocation/);
+  it('explains itself when called outside an invocation', () => {
+    expect(() => getContext()).toThrow(/outside an invocation/);
   });
 });
