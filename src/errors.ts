@@ -18,6 +18,10 @@ export const TaskErrorCode = {
   TooManyTasks: -32010,
   /** The task engine's store cannot be reached right now; the request did nothing and may be retried. */
   EngineUnavailable: -32011,
+  /** The caller's token lacks a scope the call needs (`requireScopes` middleware); `data.missingScopes` lists them. */
+  InsufficientScope: -32012,
+  /** The caller made too many calls in the window (`rateLimit` middleware); `data.retryAfterMs` says when to retry. */
+  RateLimited: -32013,
 } as const;
 
 /**
