@@ -86,11 +86,15 @@ export function buildSdkServer(
   }
   const legacyTasks =
     era === 'legacy' ? legacy.serveLegacyTasks(server, internals.tasks, internals.log, unit) : undefined;
-  serveToolCalls(server, (params, ctx) => {
-    const clientCapabilities =
-      era === 'modern' ? modern.requestClientCapabilities(ctx) : server.server.getClientCapabilities();
-    return callTool(internals, params, ctx, clientCapabilities, legacyTasks);
-  });
+  serveToolCalls(
+    server,
+    (params, ctx) => {
+      const clientCapabilities =
+        era === 'modern' ? modern.requestClientCapabilities(ctx) : server.server.getClientCapabilities();
+      return callTool(internals, params, ctx, clientCapabilities, legacyTasks);
+    },
+    (name) => internals.registry.get(name) !== undefined,
+  );
   if (era === 'modern') modern.serveModernTaskMethods(server, internals.tasks);
   const calls = ambientCalls({
     ...internals,

@@ -60,7 +60,8 @@ export function asToolCallResult<T extends Record<string, unknown>>(
  * `isError` result, so a tool could never fail a call with a JSON-RPC error, and it would validate arguments
  * before taskmcp could store them as sent. The low-level `Server` still wraps this handler with the SDK's result
  * validation and multi-round-trip checks. Call after registering the tools (McpServer installs its handler lazily).
- * Each call runs in a span (src/tracing).
+ * Each call runs in a span (src/tracing), named after the tool only when `isTool` knows it: a client's made-up name
+ * must not become a span name.
  */
 export function serveToolCalls(
   server: McpServer,
@@ -68,10 +69,13 @@ export function serveToolCalls(
     params: CallToolRequest['params'],
     ctx: ServerContext,
   ) => Promise<CallToolResult | InputRequiredResult>,
+  isTool: (name: string) => boolean,
 ): void {
   server.server.setRequestHandler('tools/call', (request, ctx) =>
-    traceRequest(ctx as ServerContext, { tool: request.params.name }, () =>
-      dispatch(request.params, ctx as ServerContext),
+    traceRequest(
+      ctx as ServerContext,
+      { tool: isTool(request.params.name) ? request.params.name : undefined },
+      () => dispatch(request.params, ctx as ServerContext),
     ),
   );
 }

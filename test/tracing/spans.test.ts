@@ -60,6 +60,22 @@ describe('OpenTelemetry spans', () => {
     await provider.shutdown();
   });
 
+  it('names the span of a call to an unknown tool after the method only: a client cannot choose span names', async () => {
+    const client = clientSpan('call nowhere');
+    const reply = await rpc(
+      url,
+      'tools/call',
+      { name: 'no-such-tool-x7', arguments: {} },
+      { meta: { traceparent: client.traceparent } },
+    );
+    expect(reply.error?.code).toBe(-32602);
+    const span = await ended(
+      (span) => span.spanContext().traceId === client.traceId && span.name === 'tools/call',
+    );
+    expect(span.attributes).not.toHaveProperty('gen_ai.tool.name');
+    expect(spans().some((span) => span.name.includes('no-such-tool-x7'))).toBe(false);
+  });
+
   it('traces tools/call as a SERVER span, a child of the trace context in _meta, with the MCP attributes', async () => {
     const client = clientSpan('call echo');
     await rpc(
