@@ -72,6 +72,7 @@ export type {
   ResourceCall,
   ToolCall,
 } from './server/middleware.js';
+export type { MountOptions } from './server/mount.js';
 export type { RunOptions, TaskMCPOptions } from './server/options.js';
 export type {
   TaskMode,

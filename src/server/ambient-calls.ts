@@ -22,9 +22,10 @@ import type { ServerLogger } from './logger.js';
 import {
   type CallResults,
   type Middleware,
+  type MiddlewareLayer,
   type PromptCall,
   type ResourceCall,
-  runMiddleware,
+  runLayeredMiddleware,
 } from './middleware.js';
 import { requestContext } from './request-context.js';
 
@@ -37,10 +38,36 @@ export interface PromptConfig<Args> {
   _meta?: Record<string, unknown>;
 }
 
+/**
+ * A resource, resource template or prompt as registered: kept as data, not as a closure over an SDK server, because
+ * it is registered again on every SDK server instance, and `mount()` registers it under prefixed names and URIs.
+ */
+export type Registration = ResourceRegistration | PromptRegistration;
+
+export interface ResourceRegistration {
+  kind: 'resource';
+  name: string;
+  uriOrTemplate: string | ResourceTemplate;
+  metadata: ResourceConfig;
+  read: ReadResourceCallback | ReadResourceTemplateCallback;
+  /** The middleware of the servers it was mounted from, outermost first. */
+  layers?: readonly MiddlewareLayer[];
+}
+
+export interface PromptRegistration {
+  kind: 'prompt';
+  name: string;
+  config: PromptConfig<StandardSchemaWithJSON | undefined>;
+  render: PromptCallback<StandardSchemaWithJSON> | PromptCallback<undefined>;
+  /** The middleware of the servers it was mounted from, outermost first. */
+  layers?: readonly MiddlewareLayer[];
+}
+
 /** Runs one resource read or prompt get for an SDK server of one era. */
 export type AmbientCalls = <C extends ResourceCall | PromptCall>(
   call: Omit<C, 'context'>,
   ctx: ServerContext,
+  layers: readonly MiddlewareLayer[],
   handler: (call: C) => Promise<CallResults[C['kind']]>,
 ) => Promise<CallResults[C['kind']]>;
 
@@ -51,7 +78,7 @@ export function ambientCalls(options: {
   maskErrorDetails: boolean;
   clientCapabilities: (ctx: ServerContext) => ClientCapabilities | undefined;
 }): AmbientCalls {
-  return async (call, ctx, handler) => {
+  return async (call, ctx, layers, handler) => {
     const deadline = withDeadline([ctx.mcpReq.signal, options.shutdown], undefined);
     try {
       const context = requestContext(options.log, ctx, {
@@ -63,7 +90,9 @@ export function ambientCalls(options: {
       });
       type C = Parameters<typeof handler>[0];
       const full = { ...call, context } as C;
-      return await runWithContext(context, () => runMiddleware(options.middleware, full, handler));
+      return await runWithContext(context, () =>
+        runLayeredMiddleware(options.middleware, layers, full, handler),
+      );
     } catch (error) {
       // As for tools: protocol faults keep their code; anything else is -32603, its message masked on request.
       if (error instanceof ProtocolError) throw error;
@@ -78,25 +107,26 @@ export function ambientCalls(options: {
   };
 }
 
-/** Register a resource or resource template whose reads run through `calls`. */
-export function registerResource(
-  server: McpServer,
-  calls: AmbientCalls,
-  name: string,
-  uriOrTemplate: string | ResourceTemplate,
-  metadata: ResourceConfig,
-  read: ReadResourceCallback | ReadResourceTemplateCallback,
-): void {
+/** Register a resource, resource template or prompt on `server`, its calls running through `calls`. */
+export function register(server: McpServer, calls: AmbientCalls, registration: Registration): void {
+  if (registration.kind === 'resource') registerResource(server, calls, registration);
+  else registerPrompt(server, calls, registration);
+}
+
+function registerResource(server: McpServer, calls: AmbientCalls, registration: ResourceRegistration): void {
+  const { name, uriOrTemplate, metadata, read, layers = [] } = registration;
   if (typeof uriOrTemplate === 'string') {
     const readFixed = read as ReadResourceCallback;
     server.registerResource(name, uriOrTemplate, metadata, (uri, ctx) =>
-      calls<ResourceCall>({ kind: 'resource', name, uri }, ctx, async (call) => readFixed(call.uri, ctx)),
+      calls<ResourceCall>({ kind: 'resource', name, uri }, ctx, layers, async (call) =>
+        readFixed(call.uri, ctx),
+      ),
     );
     return;
   }
   const readTemplate = read as ReadResourceTemplateCallback;
   server.registerResource(name, uriOrTemplate, metadata, (uri, variables, ctx) =>
-    calls<ResourceCall>({ kind: 'resource', name, uri }, ctx, async (call) => {
+    calls<ResourceCall>({ kind: 'resource', name, uri }, ctx, layers, async (call) => {
       if (call.uri.href === uri.href) return readTemplate(call.uri, variables, ctx);
       // A middleware rewrote the URI: the handler gets the variables of the URI it reads.
       const rematched = uriOrTemplate.uriTemplate.match(call.uri.href);
@@ -111,19 +141,13 @@ export function registerResource(
   );
 }
 
-/** Register a prompt whose gets run through `calls`. */
-export function registerPrompt(
-  server: McpServer,
-  calls: AmbientCalls,
-  name: string,
-  config: PromptConfig<StandardSchemaWithJSON | undefined>,
-  render: PromptCallback<StandardSchemaWithJSON> | PromptCallback<undefined>,
-): void {
+function registerPrompt(server: McpServer, calls: AmbientCalls, registration: PromptRegistration): void {
+  const { name, config, render, layers = [] } = registration;
   const register = server.registerPrompt.bind(server) as (...args: unknown[]) => unknown;
   if (config.argsSchema) {
     const withArgs = render as PromptCallback<StandardSchemaWithJSON>;
     register(name, config, (args: Record<string, unknown>, ctx: ServerContext) =>
-      calls<PromptCall>({ kind: 'prompt', name, arguments: args }, ctx, async (call) =>
+      calls<PromptCall>({ kind: 'prompt', name, arguments: args }, ctx, layers, async (call) =>
         withArgs(call.arguments as never, ctx),
       ),
     );
@@ -132,6 +156,6 @@ export function registerPrompt(
   // The SDK calls a prompt without an argument schema with the context alone.
   const withoutArgs = render as PromptCallback<undefined>;
   register(name, config, (ctx: ServerContext) =>
-    calls<PromptCall>({ kind: 'prompt', name, arguments: {} }, ctx, async () => withoutArgs(ctx)),
+    calls<PromptCall>({ kind: 'prompt', name, arguments: {} }, ctx, layers, async () => withoutArgs(ctx)),
   );
 }

@@ -2,7 +2,7 @@ import type { CallToolResult, InputRequiredResult, StandardSchemaV1 } from '@mod
 import { runWithContext, type TaskMCPContext } from '../context/context.js';
 import { withDependencies } from '../deps/dependencies.js';
 import { type JsonRpcErrorObject, ProtocolError, ProtocolErrorCode, toJsonRpcError } from '../errors.js';
-import { type CallResults, type Middleware, runMiddleware, type ToolCall } from './middleware.js';
+import { type CallResults, type Middleware, runLayeredMiddleware, type ToolCall } from './middleware.js';
 import type { ToolDefinition } from './registry.js';
 import { errorResult, isInputRequiredResult, toCallToolResult } from './results.js';
 
@@ -16,9 +16,10 @@ export type HandlerOutcome =
   | { kind: 'thrown'; message: string; result: CallToolResult };
 
 /**
- * Run a tool handler through the server's middleware with `context` ambient and its dependencies entered around it
- * (inside the middleware, so one that answers by itself starts none), and classify how it ended. A dependency that
- * fails to start counts as the handler throwing, and so does a middleware that throws. Never throws.
+ * Run a tool handler through the server's middleware (then that of the servers it was mounted from) with `context`
+ * ambient and its dependencies entered around it (inside the middleware, so one that answers by itself starts none),
+ * and classify how it ended. A dependency that fails to start counts as the handler throwing, and so does a
+ * middleware that throws. Never throws.
  */
 export async function runHandler(
   tool: ToolDefinition,
@@ -51,7 +52,9 @@ export async function runHandler(
     return isInputRequiredResult(value) ? value : toCallToolResult(value);
   };
   try {
-    const value = await runWithContext(context, () => runMiddleware(options.middleware ?? [], call, handler));
+    const value = await runWithContext(context, () =>
+      runLayeredMiddleware(options.middleware ?? [], tool.layers ?? [], call, handler),
+    );
     if (isInputRequiredResult(value)) return { kind: 'input_required', ask: value };
     const result = toCallToolResult(value);
     const invalid = await outputProblem(tool, result);

@@ -118,3 +118,32 @@ export function runMiddleware<C extends MiddlewareCall>(
   };
   return step(0, call);
 }
+
+/**
+ * A mounted server's middleware around its own calls, inside the mounting server's. `name` is the name the mounted
+ * server registered the call under: its middleware was written against its own names, not the prefixed ones.
+ */
+export interface MiddlewareLayer {
+  readonly name: string;
+  readonly middleware: readonly Middleware[];
+}
+
+/**
+ * Run `call` through `chain`, then through each layer in order (outermost first, each seeing the call under the
+ * layer's name), then `handler`, which gets the call under its own name again.
+ */
+export function runLayeredMiddleware<C extends MiddlewareCall>(
+  chain: readonly Middleware[],
+  layers: readonly MiddlewareLayer[],
+  call: C,
+  handler: (call: C) => Promise<ResultOf<C>>,
+): Promise<ResultOf<C>> {
+  const inner = layers.reduceRight<(call: C) => Promise<ResultOf<C>>>(
+    (next, layer) => (outer) =>
+      runMiddleware(layer.middleware, { ...outer, name: layer.name }, (passed) =>
+        next({ ...passed, name: outer.name }),
+      ),
+    handler,
+  );
+  return runMiddleware(chain, call, inner);
+}

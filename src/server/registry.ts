@@ -6,6 +6,7 @@ import type {
 import type { TaskMCPContext } from '../context/context.js';
 import type { DependencyFactories } from '../deps/dependencies.js';
 import type { RetryPolicy } from '../tasks/types.js';
+import type { MiddlewareLayer } from './middleware.js';
 import { checkTaskOptions } from './option-checks.js';
 import type { ToolReturn } from './results.js';
 
@@ -91,6 +92,8 @@ export interface ToolDefinition {
   config: ToolConfig<StandardSchemaWithJSON | undefined, Record<string, unknown>>;
   handler: ToolHandler<StandardSchemaWithJSON | undefined, Record<string, unknown>>;
   task: ResolvedTaskOptions;
+  /** The middleware of the servers this tool was mounted from, outermost first (absent on the server's own tools). */
+  layers?: readonly MiddlewareLayer[];
 }
 
 export interface TaskDefaults {
@@ -134,11 +137,7 @@ export class ToolRegistry {
   private readonly tools = new Map<string, ToolDefinition>();
 
   add(definition: ToolDefinition): void {
-    if (!TOOL_NAME.test(definition.name)) {
-      throw new TypeError(
-        `Invalid tool name '${definition.name}': use 1-128 letters, digits, '_', '-' or '.'.`,
-      );
-    }
+    checkToolName(definition.name);
     if (this.tools.has(definition.name))
       throw new Error(`A tool named '${definition.name}' is already registered.`);
     this.tools.set(definition.name, definition);
@@ -150,6 +149,13 @@ export class ToolRegistry {
 
   list(): ToolDefinition[] {
     return [...this.tools.values()];
+  }
+}
+
+/** Throws, naming the tool, when `name` is not a valid tool name. */
+export function checkToolName(name: string): void {
+  if (!TOOL_NAME.test(name)) {
+    throw new TypeError(`Invalid tool name '${name}': use 1-128 letters, digits, '_', '-' or '.'.`);
   }
 }
 

@@ -21,7 +21,7 @@ import {
   rejectMalformedInputResponses,
   serveToolCalls,
 } from '../wire/sdk-gaps.js';
-import { type AmbientCalls, ambientCalls } from './ambient-calls.js';
+import { ambientCalls, type Registration, register } from './ambient-calls.js';
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler, withDeadline } from './invoke.js';
 import type { ServerLogger } from './logger.js';
@@ -39,7 +39,7 @@ export interface ServerInternals {
   registry: ToolRegistry;
   tasks: TaskService;
   /** Resource and prompt registrations, replayed onto every SDK server instance; their calls go through `calls`. */
-  extras: ReadonlyArray<(server: McpServerType, calls: AmbientCalls) => void>;
+  extras: readonly Registration[];
   /** Around every tool handler run (foreground and task legs), resource read and prompt get. */
   middleware: readonly Middleware[];
   maskErrorDetails: boolean;
@@ -101,7 +101,7 @@ export function buildSdkServer(
     clientCapabilities: (ctx) =>
       era === 'modern' ? modern.requestClientCapabilities(ctx) : server.server.getClientCapabilities(),
   });
-  for (const register of internals.extras) register(server, calls);
+  for (const registration of internals.extras) register(server, calls, registration);
   const { resources, prompts } = server.server.getCapabilities();
   server.server.registerCapabilities({
     ...(resources ? { resources: { ...resources, listChanged: false } } : {}),

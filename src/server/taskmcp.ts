@@ -6,7 +6,6 @@ import {
   localhostAllowedOrigins,
   type McpHandlerRequestOptions,
   type McpHttpHandler,
-  type McpServer,
   originValidationResponse,
   type PromptCallback,
   type ReadResourceCallback,
@@ -30,16 +29,11 @@ import type { TaskEngine } from '../tasks/engine.js';
 import { resolveEngine } from '../tasks/resolve.js';
 import { loadTracing } from '../tracing/load.js';
 import { acceptInputAnswer } from '../wire/legacy/index.js';
-import {
-  type AmbientCalls,
-  type PromptConfig,
-  type ResourceConfig,
-  registerPrompt,
-  registerResource,
-} from './ambient-calls.js';
+import type { PromptConfig, Registration, ResourceConfig } from './ambient-calls.js';
 import { ARGUMENT_LIMITS } from './arguments.js';
 import { type ServerLogger, stderrLogger } from './logger.js';
 import { checkMiddleware, type Middleware } from './middleware.js';
+import { addRegistration, type Composable, type MountOptions, mountServer } from './mount.js';
 import { checkServerOptions } from './option-checks.js';
 import { DEFAULT_MIN_TTL_MS, DEFAULTS, type RunOptions, type TaskMCPOptions } from './options.js';
 import {
@@ -64,7 +58,7 @@ export class TaskMCP {
   readonly version: string;
   private readonly options: TaskMCPOptions;
   private readonly registry = new ToolRegistry();
-  private readonly extras: Array<(server: McpServer, calls: AmbientCalls) => void> = [];
+  private readonly extras: Registration[] = [];
   private readonly middleware: Middleware[] = [];
   private readonly defaults: TaskDefaults;
   private readonly log: ServerLogger;
@@ -77,6 +71,8 @@ export class TaskMCP {
   private readonly routes = new Map<string, HttpRoute>();
   private dashboardSite?: DashboardSite;
   private metrics?: TaskMetrics;
+  /** Set once mounted: where, for the error refusing later registrations (mounting copied them). */
+  private mountedOn?: string;
 
   constructor(options: TaskMCPOptions) {
     checkServerOptions(options);
@@ -105,6 +101,7 @@ export class TaskMCP {
     config: ToolConfig<Input, Deps>,
     handler: ToolHandler<Input, Deps>,
   ): this {
+    this.checkNotMounted(`Register tool '${config.name}'`);
     if (this.starting) throw new Error(`Register tool '${config.name}' before the server starts.`);
     if (typeof handler !== 'function') throw new TypeError(`Tool '${config.name}' needs a handler function.`);
     checkDependencies(config.name, config.depends);
@@ -132,7 +129,8 @@ export class TaskMCP {
     metadata: ResourceConfig,
     read: ReadResourceCallback | ReadResourceTemplateCallback,
   ): this {
-    this.extras.push((server, calls) => registerResource(server, calls, name, uriOrTemplate, metadata, read));
+    this.checkNotMounted(`Register resource '${name}'`);
+    addRegistration(this.composable(), { kind: 'resource', name, uriOrTemplate, metadata, read });
     return this;
   }
 
@@ -142,9 +140,13 @@ export class TaskMCP {
     config: PromptConfig<Args>,
     render: PromptCallback<Args extends StandardSchemaWithJSON ? Args : undefined>,
   ): this {
-    this.extras.push((server, calls) =>
-      registerPrompt(server, calls, name, config, render as PromptCallback<StandardSchemaWithJSON>),
-    );
+    this.checkNotMounted(`Register prompt '${name}'`);
+    addRegistration(this.composable(), {
+      kind: 'prompt',
+      name,
+      config,
+      render: render as PromptCallback<StandardSchemaWithJSON>,
+    });
     return this;
   }
 
@@ -154,9 +156,30 @@ export class TaskMCP {
    * server module, so that `taskmcp worker` processes loading the module have it too. See `Middleware`.
    */
   use(middleware: Middleware): this {
+    this.checkNotMounted('Add middleware');
     if (this.starting) throw new Error('Add middleware with use() before the server starts.');
     checkMiddleware(middleware);
     this.middleware.push(middleware);
+    return this;
+  }
+
+  /**
+   * Serve `child`'s tools, resources and prompts from this server: tools and prompts as `<prefix>_<name>`, resources
+   * under prefixed names and their URIs as `scheme://<prefix>/rest`. The tools keep their task settings and
+   * dependencies and run on this server's engine, inside this server's middleware and then the child's. Mount before
+   * this server starts, in its module (so `taskmcp worker` has the tools too); the child takes no registrations after.
+   */
+  mount(child: TaskMCP, options: MountOptions): this {
+    this.checkNotMounted(`Mount '${child.name}'`);
+    if (this.starting) throw new Error(`Mount '${child.name}' on '${this.name}' before the server starts.`);
+    if (child === this) throw new Error(`Server '${this.name}' cannot mount itself.`);
+    if (child.starting) {
+      throw new Error(
+        `Mount '${child.name}' before it starts: it runs on the engine of the server it is mounted on.`,
+      );
+    }
+    mountServer(this.composable(), child.composable(), options);
+    child.mountedOn = `'${this.name}' with prefix '${options.prefix}'`;
     return this;
   }
 
@@ -290,6 +313,18 @@ export class TaskMCP {
       await close().catch((error: Error) => this.log('warning', `close: ${error.message}`));
     await this.httpHandler?.close();
     await this.engineInstance?.close(options);
+  }
+
+  private composable(): Composable {
+    return { name: this.name, registry: this.registry, extras: this.extras, middleware: this.middleware };
+  }
+
+  private checkNotMounted(what: string): void {
+    if (this.mountedOn) {
+      throw new Error(
+        `${what} on '${this.name}' before mounting it: it was mounted on ${this.mountedOn}, which copied its tools, resources, prompts and middleware then.`,
+      );
+    }
   }
 
   private http(): Promise<McpHttpHandler> {
