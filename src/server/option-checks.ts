@@ -11,6 +11,7 @@ import type { MetricsOptions } from '../metrics/task-metrics.js';
 import type { RetryPolicy } from '../tasks/types.js';
 import { DEFAULT_MIN_TTL_MS, DEFAULTS, type TaskMCPOptions } from './options.js';
 import type { TaskMode, TaskOptions } from './registry.js';
+import type { SessionOptions } from './sessions.js';
 
 type KeyList<T> = { [K in keyof Required<T>]: true };
 const keysOf = <T>(keys: KeyList<T>): string[] => Object.keys(keys);
@@ -29,7 +30,9 @@ const SERVER_KEYS = keysOf<TaskMCPOptions>({
   logger: true,
   dashboard: true,
   metrics: true,
+  sessions: true,
 });
+const SESSION_KEYS = keysOf<SessionOptions>({ idleTimeoutMs: true, maxSessions: true });
 const TASK_SETTING_KEYS = keysOf<TaskSettings>({
   engine: true,
   concurrency: true,
@@ -80,6 +83,7 @@ export function checkServerOptions(options: TaskMCPOptions): void {
   }
   if (typeof dashboard === 'object') section(dashboard, 'dashboard', DASHBOARD_KEYS, fail);
   if (typeof metrics === 'object') section(metrics, 'metrics', METRICS_KEYS, fail);
+  checkSessions(options.sessions, fail);
   const tasks = options.tasks;
   if (tasks === undefined) return;
   if (!isObject(tasks))
@@ -168,6 +172,14 @@ export function checkTaskOptions(tool: string, task: unknown): void {
     );
   }
   positiveInteger(backoff.maxDelayMs, 'task.retry.backoff.maxDelayMs', fail, MS);
+}
+
+function checkSessions(sessions: unknown, fail: Fail): void {
+  if (sessions === undefined || typeof sessions === 'boolean') return;
+  section(sessions, 'sessions', SESSION_KEYS, fail);
+  const settings = sessions as SessionOptions;
+  positiveInteger(settings.idleTimeoutMs, 'sessions.idleTimeoutMs', fail, MS);
+  positiveInteger(settings.maxSessions, 'sessions.maxSessions', fail);
 }
 
 type Fail = (message: string) => string;

@@ -9,6 +9,7 @@ import type { TaskEngine } from '../tasks/engine.js';
 import type { ServerLogger } from './logger.js';
 import type { TaskDefaults, TaskMode } from './registry.js';
 import type { HttpServeOptions } from './serve.js';
+import type { SessionOptions } from './sessions.js';
 
 export interface TaskMCPOptions {
   name: string;
@@ -76,6 +77,14 @@ export interface TaskMCPOptions {
    * the `prom-client` package. See {@link TaskMCP.enableMetrics} and docs/operations.md.
    */
   metrics?: boolean | MetricsOptions;
+  /**
+   * Serve 2025-11-25 clients over HTTP in sessions (`Mcp-Session-Id`), as the spec of that era does: a plain tool
+   * call can then ask the client for input (elicitation, sampling, roots), `logging/setLevel` persists, and the
+   * GET stream carries notifications. Off by default: that era is served statelessly, one SDK server per request,
+   * so any front end answers any request. Sessions live in the process's memory, so several front ends need sticky
+   * routing by `Mcp-Session-Id`. The 2026-07-28 era is stateless either way. See docs/legacy.md.
+   */
+  sessions?: boolean | SessionOptions;
 }
 
 export type RunOptions = ({ transport: 'stdio' } | ({ transport: 'http' } & HttpServeOptions)) & {

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import {
   createMcpHandler,
   hostHeaderValidationResponse,
+  isLegacyRequest,
   localhostAllowedHostnames,
   localhostAllowedOrigins,
   type McpHandlerRequestOptions,
@@ -45,6 +46,7 @@ import {
 } from './registry.js';
 import { buildSdkServer, type ServerInternals } from './sdk-server.js';
 import { type HttpRoute, isLoopback, type RunningHttpServer, serveHttp } from './serve.js';
+import { LegacySessions } from './sessions.js';
 import { TaskService } from './task-service.js';
 
 /**
@@ -67,6 +69,8 @@ export class TaskMCP {
   private starting?: Promise<ServerInternals>;
   private engineInstance?: TaskEngine;
   private httpHandler?: McpHttpHandler;
+  /** 2025-11-25 sessions over HTTP; absent when the `sessions` option turns them off (stateless serving). */
+  private legacySessions?: LegacySessions;
   private readonly closers: Array<() => Promise<void>> = [];
   private readonly routes = new Map<string, HttpRoute>();
   private dashboardSite?: DashboardSite;
@@ -257,10 +261,16 @@ export class TaskMCP {
       if (verified instanceof Response) return verified;
       authInfo = verified;
     }
-    // A 2025-11-25 client's answer to a task's input request: no SDK server is waiting for it (stateless legacy HTTP).
-    const { tasks } = await this.internals({});
-    const answered = await acceptInputAnswer(request, authInfo, tasks, this.log);
-    if (answered) return answered;
+    if (this.legacySessions) {
+      if (await isLegacyRequest(request, options.parsedBody)) {
+        return this.legacySessions.handle(request, { ...options, authInfo });
+      }
+    } else {
+      // A 2025-11-25 client's answer to a task's input request: no SDK server is waiting for it (stateless serving).
+      const { tasks } = await this.internals({});
+      const answered = await acceptInputAnswer(request, authInfo, tasks, this.log);
+      if (answered) return answered;
+    }
     return handler.fetch(request, { ...options, authInfo });
   };
 
@@ -311,6 +321,7 @@ export class TaskMCP {
     const closers = this.closers.splice(0).reverse();
     for (const close of closers)
       await close().catch((error: Error) => this.log('warning', `close: ${error.message}`));
+    await this.legacySessions?.close();
     await this.httpHandler?.close();
     await this.engineInstance?.close(options);
   }
@@ -330,7 +341,14 @@ export class TaskMCP {
   private http(): Promise<McpHttpHandler> {
     if (this.httpHandler) return Promise.resolve(this.httpHandler);
     return this.internals({}).then((internals) => {
+      const { sessions = false } = this.options;
+      if (sessions && !this.legacySessions) {
+        const build = () => buildSdkServer(internals, 'legacy', 'connection');
+        this.legacySessions = new LegacySessions(build, sessions === true ? {} : sessions, this.log);
+      }
+      // With sessions, 2025-11-25 traffic never reaches this handler (fetch routes it with isLegacyRequest).
       this.httpHandler ??= createMcpHandler(({ era }) => buildSdkServer(internals, era), {
+        legacy: sessions ? 'reject' : 'stateless',
         onerror: (error) => this.log('debug', `http: ${error.message}`),
       });
       return this.httpHandler;

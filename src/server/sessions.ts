@@ -1,0 +1,231 @@
+/**
+ * Sessions for the 2025-11-25 era over Streamable HTTP, wired the way the SDK documents it (`isLegacyRequest` in
+ * front of a `legacy: 'reject'` handler): each session is one sessionful `WebStandardStreamableHTTPServerTransport`
+ * connected to one long-lived SDK server, the unit stdio uses. So a 2025-11-25 client over HTTP can be asked for
+ * input in a plain tool call, keeps its `logging/setLevel`, and gets notifications on its GET stream, as over stdio.
+ *
+ * Sessions live in this process's memory: several front ends need sticky routing by `Mcp-Session-Id`.
+ */
+import {
+  type AuthInfo,
+  isInitializeRequest,
+  type McpServer,
+  WebStandardStreamableHTTPServerTransport,
+} from '@modelcontextprotocol/server';
+import { principalOf } from '../auth/principal.js';
+import { onServerClose } from '../wire/sdk-gaps.js';
+import type { ServerLogger } from './logger.js';
+
+export interface SessionOptions {
+  /**
+   * Close a session after this long without a request and without an open stream (default 30 minutes). A running
+   * call or an open GET stream keeps it alive; a client that went away stops holding its streams.
+   */
+  idleTimeoutMs?: number;
+  /** Sessions open at once (default 1,000); an `initialize` beyond it answers `503`. */
+  maxSessions?: number;
+}
+
+export const SESSION_DEFAULTS: Required<SessionOptions> = { idleTimeoutMs: 30 * 60_000, maxSessions: 1_000 };
+
+/** The SDK's code for an unknown session (its transport answers it too); -32000 is the generic server error. */
+const SESSION_NOT_FOUND = -32001;
+const SERVER_ERROR = -32000;
+
+interface Session {
+  readonly id: string;
+  readonly transport: WebStandardStreamableHTTPServerTransport;
+  readonly server: McpServer;
+  /** The principal that opened it; nobody else may use it. */
+  readonly principal: string;
+  /** Requests being answered plus response streams still open. */
+  streams: number;
+  idle?: ReturnType<typeof setTimeout>;
+}
+
+export class LegacySessions {
+  private readonly open = new Map<string, Session>();
+  /** Initializations under way hold a slot too, so concurrent ones cannot overshoot the cap. */
+  private opening = 0;
+  private closed = false;
+  private readonly settings: Required<SessionOptions>;
+
+  constructor(
+    private readonly build: () => McpServer,
+    options: SessionOptions,
+    private readonly log: ServerLogger,
+  ) {
+    this.settings = { ...SESSION_DEFAULTS, ...options };
+  }
+
+  /** Sessions open now. */
+  get size(): number {
+    return this.open.size;
+  }
+
+  /**
+   * Answer one 2025-era HTTP request (`isLegacyRequest` said so, which also bounded its body), authenticated as
+   * `authInfo` when auth is on; `parsedBody` is the body when the caller has already read it.
+   */
+  async handle(request: Request, options: { authInfo?: AuthInfo; parsedBody?: unknown }): Promise<Response> {
+    const { authInfo, parsedBody } = options;
+    if (this.closed) return jsonRpcError(503, SERVER_ERROR, 'The server is shutting down.');
+    const id = request.headers.get('mcp-session-id');
+    if (id === null) return this.initialize(request, authInfo, parsedBody);
+    const session = this.open.get(id);
+    // Someone else's session answers like an unknown one: a leaked id neither works nor confirms it exists.
+    if (!session || session.principal !== principalOf(authInfo)) {
+      return jsonRpcError(404, SESSION_NOT_FOUND, 'Session not found');
+    }
+    return this.tracked(session, () => session.transport.handleRequest(request, { authInfo, parsedBody }));
+  }
+
+  /** Close every session (the server is closing). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.open.values()].map((session) => this.end(session, 'the server closed')));
+  }
+
+  private async initialize(
+    request: Request,
+    authInfo: AuthInfo | undefined,
+    parsedBody: unknown,
+  ): Promise<Response> {
+    const body = parsedBody ?? (request.method === 'POST' ? await readJson(request) : undefined);
+    if (!isInitializeRequest(body)) {
+      return jsonRpcError(
+        400,
+        SERVER_ERROR,
+        'Bad Request: Mcp-Session-Id header is required; open a session with initialize first',
+      );
+    }
+    if (this.open.size + this.opening >= this.settings.maxSessions) {
+      this.log('warning', `2025-11-25 session refused: ${this.settings.maxSessions} sessions are open`);
+      return jsonRpcError(
+        503,
+        SERVER_ERROR,
+        `Too many open sessions (${this.settings.maxSessions}); try again later.`,
+        (body as { id?: unknown }).id,
+      );
+    }
+    this.opening++;
+    try {
+      const server = this.build();
+      let session: Session | undefined;
+      const transport = new WebStandardStreamableHTTPServerTransport({
+        // 122 random bits: the id is the session's only capability when auth is off.
+        sessionIdGenerator: () => crypto.randomUUID(),
+        onsessioninitialized: (id) => {
+          session = { id, transport, server, principal: principalOf(authInfo), streams: 0 };
+          this.open.set(id, session);
+        },
+        onsessionclosed: (id) => {
+          this.forget(id);
+        },
+      });
+      onServerClose(server, () => {
+        if (session) this.forget(session.id);
+      });
+      await server.connect(transport);
+      const response = await transport.handleRequest(request, { authInfo, parsedBody: body });
+      if (!session) {
+        await server.close();
+        return response;
+      }
+      return this.tracked(session, async () => response);
+    } finally {
+      this.opening--;
+    }
+  }
+
+  /** Count `respond`'s response as busy until its body (an SSE stream, often) ends; then the idle clock runs. */
+  private async tracked(session: Session, respond: () => Promise<Response>): Promise<Response> {
+    session.streams++;
+    clearTimeout(session.idle);
+    let response: Response;
+    try {
+      response = await respond();
+    } catch (error) {
+      this.release(session);
+      throw error;
+    }
+    if (!response.body) {
+      this.release(session);
+      return response;
+    }
+    return new Response(
+      untilEnded(response.body, () => this.release(session)),
+      response,
+    );
+  }
+
+  private release(session: Session): void {
+    session.streams--;
+    if (session.streams > 0 || this.open.get(session.id) !== session) return;
+    session.idle = setTimeout(
+      () => void this.end(session, `idle for ${this.settings.idleTimeoutMs} ms`),
+      this.settings.idleTimeoutMs,
+    );
+    // An idle session must not keep the process alive (Node timers have unref; other runtimes need none).
+    (session.idle as { unref?: () => void }).unref?.();
+  }
+
+  private async end(session: Session, why: string): Promise<void> {
+    if (!this.forget(session.id)) return;
+    this.log('debug', `2025-11-25 session closed: ${why}`);
+    await session.server
+      .close()
+      .catch((error: Error) => this.log('debug', `session close: ${error.message}`));
+  }
+
+  /** Drop a session from the table; whether it was there. */
+  private forget(id: string): boolean {
+    const session = this.open.get(id);
+    if (!session) return false;
+    clearTimeout(session.idle);
+    this.open.delete(id);
+    return true;
+  }
+}
+
+/** The body as JSON, or `undefined` when it is not JSON; the request stays readable (a clone is read). */
+async function readJson(request: Request): Promise<unknown> {
+  try {
+    return JSON.parse(await request.clone().text());
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same stream, calling `ended` once when it is read to its end, fails or is cancelled. */
+function untilEnded(body: ReadableStream<Uint8Array>, ended: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    ended();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          controller.close();
+          finish();
+        } else controller.enqueue(chunk.value);
+      } catch (error) {
+        controller.error(error);
+        finish();
+      }
+    },
+    async cancel(reason) {
+      finish();
+      await reader.cancel(reason);
+    },
+  });
+}
+
+function jsonRpcError(status: number, code: number, message: string, id: unknown = null): Response {
+  return Response.json({ jsonrpc: '2.0', id, error: { code, message } }, { status });
+}
