@@ -14,7 +14,13 @@ import { rpc, serveOverHttp, untilStatus } from '../helpers.js';
 import { CallToolResultSchema, CreateTaskResultSchema, connectV1Http } from '../legacy/v1-client.js';
 
 const TASK_MODE_META = 'taskmcp.dev/taskMode';
-const MODES = { own: 'forbidden', crm_lookup: 'forbidden', crm_echo: 'optional', crm_report: 'required' };
+const MODES = {
+  own: 'forbidden',
+  crm_lookup: 'forbidden',
+  crm_echo: 'optional',
+  crm_report: 'required',
+  crm_stuck: 'forbidden',
+};
 
 describe.each(engineCases)('mount ($name engine)', ({ engine }) => {
   let server: TaskMCP;
@@ -51,11 +57,16 @@ describe.each(engineCases)('mount ($name engine)', ({ engine }) => {
       // The child's middleware stays with the child's tools.
       expect((await call('own')).result?.structuredContent).toMatchObject({ trail: ['parent'] });
       expect((await call('lookup')).error?.message).toContain('Tool lookup not found');
+      // The child's timeout came along.
+      expect((await call('crm_stuck', { declare: false })).error).toMatchObject({ code: -32001 });
     });
 
-    it("runs a mounted task tool on the parent's engine with its retry policy and dependencies", async () => {
+    it("runs a mounted task tool on the parent's engine with its ttl, retry policy and dependencies", async () => {
       const created = await call('crm_report');
-      expect(created.result?.resultType).toBe('task');
+      expect(created.result).toMatchObject({ resultType: 'task', pollIntervalMs: 70 });
+      // The child's ttlMs of 2 minutes, not the default of 15.
+      expect(created.result?.ttlMs).toBeGreaterThan(60_000);
+      expect(created.result?.ttlMs).toBeLessThanOrEqual(120_000);
       const task = await untilStatus(url, created.result!.taskId as string, ['completed', 'failed']);
       expect(task.status).toBe('completed');
       expect((task.result as { structuredContent: SeenView }).structuredContent).toEqual({
