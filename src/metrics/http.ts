@@ -28,8 +28,10 @@ export function serveMetrics(
 ): Promise<RunningMetricsServer> {
   const host = options.host ?? '127.0.0.1';
   const path = options.path ?? DEFAULT_METRICS_PATH;
+  // The bound address itself is an allowed Host too (another 127/8 address than 127.0.0.1, say).
+  const allowed = [...localhostAllowedHostnames(), host];
   const route = async (request: Request) =>
-    (isLoopback(host) ? hostHeaderValidationResponse(request, localhostAllowedHostnames()) : undefined) ??
+    (isLoopback(host) ? hostHeaderValidationResponse(request, allowed) : undefined) ??
     metrics.handle(request);
   return serveRoutes(new Map([[path, route]]), {
     port: options.port,

@@ -28,11 +28,22 @@ describe.runIf(enabled)('metrics of taskmcp run and taskmcp worker on Redis', ()
       return running;
     };
     const front = start(['run', CLI_SERVER, '--no-worker', '--metrics', '--port', '0', '--drain', '0']);
-    const worker = start(['worker', CLI_SERVER, '--metrics-port', '0', '--drain', '0']);
+    // --metrics-host: another loopback address (Linux routes all of 127/8 to lo), to see the option reach the listener.
+    const worker = start([
+      'worker',
+      CLI_SERVER,
+      '--metrics-port',
+      '0',
+      '--metrics-host',
+      '127.0.0.2',
+      '--drain',
+      '0',
+    ]);
     const [url, workerMetrics] = await Promise.all([
       front.waitFor(/^(http:\S+)$/m).then((match) => match[1]!),
       worker.waitFor(/metrics on (http:\S+)/).then((match) => match[1]!),
     ]);
+    expect(new URL(workerMetrics).hostname).toBe('127.0.0.2');
     await worker.waitFor(/worker ready/);
     const frontMetrics = new URL('/metrics', url);
 
