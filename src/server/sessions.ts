@@ -58,11 +58,6 @@ export class LegacySessions {
     this.settings = { ...SESSION_DEFAULTS, ...options };
   }
 
-  /** Sessions open now. */
-  get size(): number {
-    return this.open.size;
-  }
-
   /**
    * Answer one 2025-era HTTP request (`isLegacyRequest` said so, which also bounded its body), authenticated as
    * `authInfo` when auth is on; `parsedBody` is the body when the caller has already read it.
@@ -77,7 +72,9 @@ export class LegacySessions {
     if (!session || session.principal !== principalOf(authInfo)) {
       return jsonRpcError(404, SESSION_NOT_FOUND, 'Session not found');
     }
-    return this.tracked(session, () => session.transport.handleRequest(request, { authInfo, parsedBody }));
+    return this.tracked(session, request.signal, () =>
+      session.transport.handleRequest(request, { authInfo, parsedBody }),
+    );
   }
 
   /** Close every session (the server is closing). */
@@ -127,19 +124,32 @@ export class LegacySessions {
         if (session) this.forget(session.id);
       });
       await server.connect(transport);
-      const response = await transport.handleRequest(request, { authInfo, parsedBody: body });
+      // Closing the server also forgets the session, should it fail after the transport opened one.
+      const response = await transport
+        .handleRequest(request, { authInfo, parsedBody: body })
+        .catch(async (error: unknown) => {
+          await server.close();
+          throw error;
+        });
       if (!session) {
         await server.close();
         return response;
       }
-      return this.tracked(session, async () => response);
+      return this.tracked(session, request.signal, async () => response);
     } finally {
       this.opening--;
     }
   }
 
-  /** Count `respond`'s response as busy until its body (an SSE stream, often) ends; then the idle clock runs. */
-  private async tracked(session: Session, respond: () => Promise<Response>): Promise<Response> {
+  /**
+   * Count `respond`'s response as busy until its body (an SSE stream, often) ends or the client disconnects
+   * (`signal`); then the idle clock runs.
+   */
+  private async tracked(
+    session: Session,
+    signal: AbortSignal,
+    respond: () => Promise<Response>,
+  ): Promise<Response> {
     session.streams++;
     clearTimeout(session.idle);
     let response: Response;
@@ -154,7 +164,7 @@ export class LegacySessions {
       return response;
     }
     return new Response(
-      untilEnded(response.body, () => this.release(session)),
+      untilEnded(response.body, signal, () => this.release(session)),
       response,
     );
   }
@@ -197,15 +207,30 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-/** The same stream, calling `ended` once when it is read to its end, fails or is cancelled. */
-function untilEnded(body: ReadableStream<Uint8Array>, ended: () => void): ReadableStream<Uint8Array> {
+/**
+ * The same stream, calling `ended` once when it is read to its end, fails, is cancelled, or `disconnected` fires.
+ * A disconnect cancels the stream at once: Node's adapter would notice only at the next write (a keep-alive, 15 s
+ * later), and the transport should forget the stream as soon as nobody reads it.
+ */
+function untilEnded(
+  body: ReadableStream<Uint8Array>,
+  disconnected: AbortSignal,
+  ended: () => void,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let done = false;
+  const onDisconnect = () => {
+    finish();
+    reader.cancel(disconnected.reason).catch(() => undefined);
+  };
   const finish = () => {
     if (done) return;
     done = true;
+    disconnected.removeEventListener('abort', onDisconnect);
     ended();
   };
+  if (disconnected.aborted) onDisconnect();
+  else disconnected.addEventListener('abort', onDisconnect, { once: true });
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {

@@ -14,7 +14,11 @@ import {
 import { acceptedContent, inputRequired, staticTokenVerifier, TaskMCP, type TaskMCPOptions } from 'taskmcp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { engineCases } from '../engines.js';
+import { createTestServer } from '../fixtures/test-server.js';
 import { eventually, serveOverHttp, text } from '../helpers.js';
+import { describeLegacyTasks } from './suite.js';
+import { connectV1Http } from './v1-client.js';
 
 const Name = z.object({ name: z.string() });
 
@@ -294,6 +298,25 @@ describe('2025-11-25 session idle timeout', () => {
   });
 });
 
+describe('2025-11-25 session of a client that went away', () => {
+  let url: URL;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ url, close } = await serveOverHttp(sessionServer({ idleTimeoutMs: 300, maxSessions: 1 })));
+  });
+  afterAll(async () => close?.());
+
+  it('closes it once idle: its dropped GET stream no longer holds it', async () => {
+    const client = await connect(url, 'alice');
+    expect((await initialize(url)).status).toBe(503);
+    // Closing the SDK client aborts its streams without a DELETE, like a client that vanished.
+    await client.client.close();
+    // Well under the SDK's 15 s keep-alive, the first write that would reveal the dropped stream otherwise.
+    await eventually(async () => (await initialize(url)).status === 200, 5_000);
+  });
+});
+
 describe('2025-11-25 over HTTP with sessions off (the default)', () => {
   let url: URL;
   let close: () => Promise<void>;
@@ -324,3 +347,26 @@ describe('sessions option checks', () => {
     expect(() => make({ idleTimeoutMs: 60_000, maxSessions: 10 })).not.toThrow();
   });
 });
+
+// The 2025-11-25 tasks behaviour holds in sessions too: in-task input and notifications ride the session's streams.
+for (const { name, engine } of engineCases) {
+  describeLegacyTasks(
+    `2025-11-25 tasks over Streamable HTTP in sessions, SDK v1 client (${name} engine)`,
+    { authenticates: true, pageSize: 2 },
+    async () => {
+      const server = createTestServer({
+        engine: engine(),
+        sessions: true,
+        tasks: { listPageSize: 2 },
+        auth: {
+          verifier: staticTokenVerifier({
+            alice: { clientId: 'app', sub: 'alice' },
+            bob: { clientId: 'app', sub: 'bob' },
+          }),
+        },
+      });
+      const { url, close } = await serveOverHttp(server);
+      return { connect: (principal) => connectV1Http(url, principal), close };
+    },
+  );
+}
