@@ -27,16 +27,13 @@ import {
 import { checkDependencies } from '../deps/dependencies.js';
 import { DEFAULT_METRICS_PATH, type MetricsOptions, TaskMetrics } from '../metrics/task-metrics.js';
 import type { TaskEngine } from '../tasks/engine.js';
-import { resolveEngine } from '../tasks/resolve.js';
-import { loadTracing } from '../tracing/load.js';
 import { acceptInputAnswer } from '../wire/legacy/index.js';
 import type { PromptConfig, Registration, ResourceConfig } from './ambient-calls.js';
-import { ARGUMENT_LIMITS } from './arguments.js';
 import { type ServerLogger, stderrLogger } from './logger.js';
 import { checkMiddleware, type Middleware } from './middleware.js';
 import { addRegistration, type Composable, type MountOptions, mountServer } from './mount.js';
 import { checkServerOptions } from './option-checks.js';
-import { DEFAULT_MIN_TTL_MS, DEFAULTS, type RunOptions, type TaskMCPOptions } from './options.js';
+import { DEFAULTS, type RunOptions, type TaskMCPOptions } from './options.js';
 import {
   resolveTaskOptions,
   type TaskDefaults,
@@ -47,7 +44,7 @@ import {
 import { buildSdkServer, type ServerInternals } from './sdk-server.js';
 import { type HttpRoute, isLoopback, type RunningHttpServer, serveHttp } from './serve.js';
 import { LegacySessions } from './sessions.js';
-import { TaskService } from './task-service.js';
+import { startServer } from './startup.js';
 
 /**
  * An MCP server whose tools can run as durable background tasks.
@@ -293,10 +290,12 @@ export class TaskMCP {
       );
     }
     const host = options.host ?? '127.0.0.1';
-    // DNS-rebinding protection for servers on loopback, for MCP requests and routes alike.
+    // DNS-rebinding protection for servers on loopback, for MCP requests and routes alike. The bound address is an
+    // allowed Host too (another 127/8 address than 127.0.0.1, say).
+    const allowedHosts = [...localhostAllowedHostnames(), host];
     const rejected = (request: Request) =>
       isLoopback(host)
-        ? (hostHeaderValidationResponse(request, localhostAllowedHostnames()) ??
+        ? (hostHeaderValidationResponse(request, allowedHosts) ??
           originValidationResponse(request, localhostAllowedOrigins()))
         : undefined;
     const guarded = async (request: Request, extra?: McpHandlerRequestOptions) =>
@@ -356,51 +355,25 @@ export class TaskMCP {
   }
 
   private internals(options: { worker?: boolean; concurrency?: number }): Promise<ServerInternals> {
-    this.starting ??= (async () => {
-      const engine = await resolveEngine(this.options.tasks?.engine, {
+    this.starting ??= startServer(
+      {
         name: this.name,
-        concurrency: this.options.tasks?.concurrency,
-      });
-      this.engineInstance = engine;
-      // Observe the engine before it takes its first leg.
-      await this.metrics?.attach(engine);
-      await loadTracing();
-      const maskErrorDetails = this.options.maskErrorDetails ?? false;
-      const settings = this.options.tasks;
-      const tasks = new TaskService(engine, this.registry, {
-        maskErrorDetails,
-        log: this.log,
-        snapshots: this.snapshots,
-        ttl: { minMs: settings?.minTtlMs ?? DEFAULT_MIN_TTL_MS, maxMs: this.defaults.maxTtlMs },
-        listPageSize: settings?.listPageSize,
-        limits: {
-          perOwner: settings?.maxTasksPerPrincipal ?? 10_000,
-          total: settings?.maxTasks ?? 100_000,
-        },
-        arguments: {
-          maxBytes: settings?.maxArgumentBytes ?? ARGUMENT_LIMITS.maxBytes,
-          maxDepth: settings?.maxArgumentDepth ?? ARGUMENT_LIMITS.maxDepth,
-        },
-        middleware: this.middleware,
-      });
-      await engine.start({
-        runner: tasks.runLeg,
-        worker: options.worker ?? true,
-        concurrency: options.concurrency,
-        log: (level, message) => this.log(level, message),
-      });
-      return {
-        info: { name: this.name, version: this.version, title: this.options.title },
-        instructions: this.options.instructions,
+        version: this.version,
+        options: this.options,
         registry: this.registry,
-        tasks,
         extras: this.extras,
         middleware: this.middleware,
-        maskErrorDetails,
-        shutdown: this.shutdown.signal,
+        defaults: this.defaults,
         log: this.log,
-      };
-    })();
+        snapshots: this.snapshots,
+        shutdown: this.shutdown.signal,
+        metrics: this.metrics,
+        onEngine: (engine) => {
+          this.engineInstance = engine;
+        },
+      },
+      options,
+    );
     return this.starting;
   }
 }
