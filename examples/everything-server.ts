@@ -1,17 +1,20 @@
 /**
- * The server the official MCP conformance suite's tasks scenarios are run against, and a tour of what tools can do.
+ * The server the official MCP conformance suite is run against (conformance/run.sh: the tasks scenarios, the
+ * 2026-07-28 requirements and `--suite all`), and a tour of what tools can do.
  *
  *   npx tsx examples/everything-server.ts            # Streamable HTTP on http://127.0.0.1:3999/mcp
  *   PORT=4000 TASKMCP_TASKS_URL=memory:// npx tsx examples/everything-server.ts
  *
- * Tool names and behaviours are fixed by the conformance suite (@modelcontextprotocol/conformance, tasks-*).
+ * Tool names and behaviours are fixed by the conformance suite (@modelcontextprotocol/conformance); the `test_*`
+ * fixtures are in conformance-fixtures.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acceptedContent, inputRequired, ProtocolError, TaskMCP, ToolError } from 'taskmcp';
 import { z } from 'zod';
 import { registerConformanceFixtures } from './conformance-fixtures.js';
 
-export const server = new TaskMCP({ name: 'taskmcp-everything', version: '0.1.0' });
+// Sessions: the 2025-11-25 scenarios that elicit or sample in a plain tools/call need a session over HTTP.
+export const server = new TaskMCP({ name: 'taskmcp-everything', version: '0.1.0', sessions: true });
 
 server.tool(
   { name: 'greet', description: 'Say hello (always synchronous).', input: z.object({ name: z.string() }) },
