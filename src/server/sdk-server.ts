@@ -28,6 +28,7 @@ import type { ServerLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
 import type { ToolRegistry } from './registry.js';
 import { requestContext } from './request-context.js';
+import type { ResourceSubscriptions } from './resource-subscriptions.js';
 import type { TaskService } from './task-service.js';
 
 export type Era = 'modern' | 'legacy';
@@ -46,6 +47,8 @@ export interface ServerInternals {
   /** Fires when the TaskMCP server closes; aborts foreground handlers. */
   shutdown: AbortSignal;
   log: ServerLogger;
+  /** Resource subscriptions of the units that outlive a request (stdio connections, HTTP sessions). */
+  subscriptions: ResourceSubscriptions;
 }
 
 /**
@@ -107,6 +110,8 @@ export function buildSdkServer(
     ...(resources ? { resources: { ...resources, listChanged: false } } : {}),
     ...(prompts ? { prompts: { ...prompts, listChanged: false } } : {}),
   });
+  // Only a unit that outlives the request can tell its client later that a resource changed.
+  if (resources && unit === 'connection') internals.subscriptions.serve(server);
   return server;
 }
 

@@ -14,6 +14,7 @@ import type { ServerLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
 import { DEFAULT_MIN_TTL_MS, type TaskMCPOptions } from './options.js';
 import type { TaskDefaults, ToolRegistry } from './registry.js';
+import type { ResourceSubscriptions } from './resource-subscriptions.js';
 import type { ServerInternals } from './sdk-server.js';
 import { TaskService } from './task-service.js';
 
@@ -30,6 +31,7 @@ export interface StartupParts {
   snapshots: SnapshotCodec;
   shutdown: AbortSignal;
   metrics?: TaskMetrics;
+  subscriptions: ResourceSubscriptions;
   /** Called with the engine as soon as it exists, so closing the server closes it even if starting fails. */
   onEngine(engine: TaskEngine): void;
 }
@@ -81,5 +83,6 @@ export async function startServer(
     maskErrorDetails,
     shutdown: parts.shutdown,
     log,
+    subscriptions: parts.subscriptions,
   };
 }

@@ -41,6 +41,7 @@ import {
   type ToolHandler,
   ToolRegistry,
 } from './registry.js';
+import { ResourceSubscriptions } from './resource-subscriptions.js';
 import { buildSdkServer, type ServerInternals } from './sdk-server.js';
 import { type HttpRoute, isLoopback, type RunningHttpServer, serveHttp } from './serve.js';
 import { LegacySessions } from './sessions.js';
@@ -72,6 +73,7 @@ export class TaskMCP {
   private readonly routes = new Map<string, HttpRoute>();
   private dashboardSite?: DashboardSite;
   private metrics?: TaskMetrics;
+  private readonly subscriptions = new ResourceSubscriptions();
   /** Set once mounted: where, for the error refusing later registrations (mounting copied them). */
   private mountedOn?: string;
 
@@ -230,6 +232,15 @@ export class TaskMCP {
     return this.dashboardSite;
   }
 
+  /**
+   * Tell the clients of this process subscribed to `uri` (`resources/subscribe`, over stdio or a 2025-11-25 HTTP
+   * session) that the resource changed: they get `notifications/resources/updated`. Per process: with several
+   * front ends, call it in each.
+   */
+  notifyResourceUpdated(uri: string): Promise<void> {
+    return this.subscriptions.notify(uri);
+  }
+
   /** The context of the tool invocation the caller runs in (see {@link getContext}). */
   getContext(): TaskMCPContext {
     return getContext();
@@ -368,6 +379,7 @@ export class TaskMCP {
         snapshots: this.snapshots,
         shutdown: this.shutdown.signal,
         metrics: this.metrics,
+        subscriptions: this.subscriptions,
         onEngine: (engine) => {
           this.engineInstance = engine;
         },
