@@ -2,6 +2,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import type { TaskMCP } from 'taskmcp';
+import { RedisTaskEngine } from 'taskmcp/redis';
+import { type Running, startCli, stopAll as stopCli } from './cli/cli.js';
 import { REDIS_URL, TEST_PREFIX } from './redis.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -62,5 +65,52 @@ export async function observed(serverName: string, label: string): Promise<Array
     return values.map((value) => JSON.parse(value) as Record<string, unknown>);
   } finally {
     redis.disconnect();
+  }
+}
+
+/** A front end in this test's process and a `taskmcp worker` process running its tasks, on the test Redis. */
+export interface FrontAndWorker {
+  front: TaskMCP;
+  url: URL;
+  worker: Running;
+  workerPid: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Start a `taskmcp worker` process on `workerModule` (a test fixture exporting the server under `name`) and a front
+ * end built by `makeFront` on the same Redis engine, with no worker of its own, so every leg runs in the worker.
+ */
+export async function startFrontAndWorker(options: {
+  name: string;
+  workerModule: string;
+  makeFront: (engine: RedisTaskEngine) => TaskMCP;
+  concurrency?: number;
+  env?: Record<string, string>;
+}): Promise<FrontAndWorker> {
+  const { name } = options;
+  const worker = startCli(
+    ['worker', options.workerModule, '--concurrency', String(options.concurrency ?? 2)],
+    {
+      TASKMCP_TASKS_URL: REDIS_URL,
+      TASKMCP_TASKS_PREFIX: TEST_PREFIX,
+      CLI_SERVER_NAME: name,
+      ...options.env,
+    },
+  );
+  const front = options.makeFront(new RedisTaskEngine({ url: REDIS_URL, name, prefix: TEST_PREFIX }));
+  const close = async () => {
+    await front.close();
+    await stopCli([worker]);
+  };
+  try {
+    const [running, ready] = await Promise.all([
+      front.run({ transport: 'http', port: 0, worker: false }),
+      worker.waitFor(/worker ready .*pid (\d+)/),
+    ]);
+    return { front, url: running.url!, worker, workerPid: Number(ready[1]), close };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }

@@ -2,51 +2,37 @@
  * Middleware around task legs in a separate `taskmcp worker` process (Redis engine): the worker loads the same server
  * module, so the legs it runs pass through the module's middleware, with the caller restored from the snapshot.
  */
-import type { TaskMCP } from 'taskmcp';
-import { RedisTaskEngine } from 'taskmcp/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_SERVER, type Running, startCli, stopAll } from '../cli/cli.js';
+import { CLI_SERVER } from '../cli/cli.js';
+import { type FrontAndWorker, startFrontAndWorker } from '../distributed.js';
 import { createMiddlewareServer, type EchoView, REFUSED } from '../fixtures/middleware-server.js';
 import { rpc, untilStatus } from '../helpers.js';
-import { REDIS_URL, requireRedis, TEST_PREFIX, uniqueName } from '../redis.js';
+import { requireRedis, uniqueName } from '../redis.js';
 
 const enabled = await requireRedis();
 const MIDDLEWARE_WORKER = CLI_SERVER.replace('cli-server.ts', 'middleware-worker.ts');
 
 describe.runIf(enabled)('middleware in a taskmcp worker process (redis engine)', () => {
   const name = uniqueName('middleware');
-  let front: TaskMCP;
-  let url: URL;
-  let worker: Running;
-  let workerPid: number;
+  let deployment: FrontAndWorker;
 
   beforeAll(async () => {
-    worker = startCli(['worker', MIDDLEWARE_WORKER, '--concurrency', '2'], {
-      TASKMCP_TASKS_URL: REDIS_URL,
-      TASKMCP_TASKS_PREFIX: TEST_PREFIX,
-      CLI_SERVER_NAME: name,
-      // The timing middleware's default report is an info line on stderr.
-      TASKMCP_LOG_LEVEL: 'info',
-    });
-    front = createMiddlewareServer({
+    deployment = await startFrontAndWorker({
       name,
-      engine: new RedisTaskEngine({ url: REDIS_URL, name, prefix: TEST_PREFIX }),
+      workerModule: MIDDLEWARE_WORKER,
+      makeFront: (engine) => createMiddlewareServer({ name, engine }),
+      // The timing middleware's default report is an info line on stderr.
+      env: { TASKMCP_LOG_LEVEL: 'info' },
     });
-    const [running, ready] = await Promise.all([
-      front.run({ transport: 'http', port: 0, worker: false }),
-      worker.waitFor(/worker ready .*pid (\d+)/),
-    ]);
-    url = running.url!;
-    workerPid = Number(ready[1]);
   });
 
   afterAll(async () => {
-    await front?.close();
-    await stopAll(worker ? [worker] : []);
+    await deployment?.close();
   });
 
   /** Create a task on the front end and wait for the worker to end it. */
   async function runTask(tool: string, args: Record<string, unknown>, token = 'writer') {
+    const { url } = deployment;
     const created = await rpc(url, 'tools/call', { name: tool, arguments: args }, { token });
     expect(created.result?.resultType).toBe('task');
     return untilStatus(url, created.result!.taskId as string, ['completed', 'failed'], token);
@@ -61,10 +47,10 @@ describe.runIf(enabled)('middleware in a taskmcp worker process (redis engine)',
       out: ['second', 'first'],
       taskId: task.taskId,
     });
-    expect(view.pid).toBe(workerPid);
+    expect(view.pid).toBe(deployment.workerPid);
     expect(view.pid).not.toBe(process.pid);
     // The worker's timing middleware measured the leg.
-    await worker.waitFor(new RegExp(`tool echo \\(task ${task.taskId}, attempt 1\\): ok in \\d`));
+    await deployment.worker.waitFor(new RegExp(`tool echo \\(task ${task.taskId}, attempt 1\\): ok in \\d`));
   });
 
   it('short-circuits and refuses in the worker, as in the foreground', async () => {

@@ -9,13 +9,13 @@ import { propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { TaskMCP } from 'taskmcp';
-import { RedisTaskEngine } from 'taskmcp/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_SERVER, type Running, startCli, stopAll } from '../cli/cli.js';
+import { CLI_SERVER } from '../cli/cli.js';
+import { type FrontAndWorker, startFrontAndWorker } from '../distributed.js';
 import type { SpanLine } from '../fixtures/span-file.js';
 import { registerTracedTools, type TracedJobView } from '../fixtures/traced-tools.js';
 import { eventually, rpc, untilStatus } from '../helpers.js';
-import { REDIS_URL, requireRedis, TEST_PREFIX, uniqueName } from '../redis.js';
+import { requireRedis, uniqueName } from '../redis.js';
 
 const enabled = await requireRedis();
 const TRACED_WORKER = CLI_SERVER.replace('cli-server.ts', 'traced-worker.ts');
@@ -26,38 +26,22 @@ describe.runIf(enabled)('tracing across a front end and a worker process (redis 
   const dir = mkdtempSync(join(tmpdir(), 'taskmcp-spans-'));
   const spanFile = join(dir, 'worker-spans.jsonl');
   const name = uniqueName('traced');
-  let front: TaskMCP;
-  let url: URL;
-  let worker: Running;
-  let workerPid: number;
+  let deployment: FrontAndWorker;
 
   beforeAll(async () => {
     provider.register();
-    worker = startCli(['worker', TRACED_WORKER, '--concurrency', '1'], {
-      TASKMCP_TASKS_URL: REDIS_URL,
-      TASKMCP_TASKS_PREFIX: TEST_PREFIX,
-      CLI_SERVER_NAME: name,
-      TASKMCP_TEST_SPAN_FILE: spanFile,
+    deployment = await startFrontAndWorker({
+      name,
+      workerModule: TRACED_WORKER,
+      concurrency: 1,
+      env: { TASKMCP_TEST_SPAN_FILE: spanFile },
+      makeFront: (engine) =>
+        registerTracedTools(new TaskMCP({ name, version: '1.0.0', logger: () => {}, tasks: { engine } })),
     });
-    front = registerTracedTools(
-      new TaskMCP({
-        name,
-        version: '1.0.0',
-        logger: () => {},
-        tasks: { engine: new RedisTaskEngine({ url: REDIS_URL, name, prefix: TEST_PREFIX }) },
-      }),
-    );
-    const [running, ready] = await Promise.all([
-      front.run({ transport: 'http', port: 0, worker: false }),
-      worker.waitFor(/worker ready .*pid (\d+)/),
-    ]);
-    url = running.url!;
-    workerPid = Number(ready[1]);
   });
 
   afterAll(async () => {
-    await front?.close();
-    await stopAll(worker ? [worker] : []);
+    await deployment?.close();
     await provider.shutdown();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -81,6 +65,7 @@ describe.runIf(enabled)('tracing across a front end and a worker process (redis 
     const carrier: Record<string, string> = {};
     propagation.inject(trace.setSpan(ROOT_CONTEXT, client), carrier);
     const { traceId, spanId: clientSpanId } = client.spanContext();
+    const { url, workerPid } = deployment;
 
     const created = await rpc(url, 'tools/call', { name: 'traced_job', arguments: {} }, { meta: carrier });
     const taskId = created.result?.taskId as string;
