@@ -85,8 +85,7 @@ export function ambientCalls(options: {
         toolName: '',
         label: `${call.kind} ${call.name}`,
         signal: deadline.signal,
-        caller: callerDetails(ctx),
-        clientCapabilities: options.clientCapabilities(ctx),
+        caller: { ...callerDetails(ctx), clientCapabilities: options.clientCapabilities(ctx) },
       });
       type C = Parameters<typeof handler>[0];
       const full = { ...call, context } as C;

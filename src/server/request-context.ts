@@ -3,7 +3,7 @@
  * `prompts/get`. One builder for all three, so a resource or prompt handler sees its caller (token, headers, HTTP
  * request) exactly as a tool does.
  */
-import type { ClientCapabilities, ServerContext } from '@modelcontextprotocol/server';
+import type { ServerContext } from '@modelcontextprotocol/server';
 import type { CallerDetails } from '../context/capture.js';
 import { createContext, type TaskMCPContext } from '../context/context.js';
 import type { ServerLogger } from './logger.js';
@@ -14,8 +14,8 @@ export interface RequestContextOptions {
   /** How server log lines of this request are prefixed: the tool's name, `resource <name>`, `prompt <name>`. */
   label: string;
   signal: AbortSignal;
+  /** Who is calling, with what the client declared it can do. */
   caller: CallerDetails;
-  clientCapabilities: ClientCapabilities | undefined;
 }
 
 export function requestContext(
@@ -32,7 +32,6 @@ export function requestContext(
     inputResponses: ctx.mcpReq.inputResponses,
     requestState: typeof requestState === 'string' ? requestState : undefined,
     ...options.caller,
-    clientCapabilities: options.clientCapabilities,
     reportProgress: async (progress, total, message) => {
       if (progressToken === undefined) return;
       await ctx.mcpReq.notify({

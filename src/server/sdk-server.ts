@@ -89,21 +89,16 @@ export function buildSdkServer(
   }
   const legacyTasks =
     era === 'legacy' ? legacy.serveLegacyTasks(server, internals.tasks, internals.log, unit) : undefined;
+  // Declared per request on 2026-07-28, once at initialization on 2025-11-25.
+  const clientCapabilities = (ctx: ServerContext) =>
+    era === 'modern' ? modern.requestClientCapabilities(ctx) : server.server.getClientCapabilities();
   serveToolCalls(
     server,
-    (params, ctx) => {
-      const clientCapabilities =
-        era === 'modern' ? modern.requestClientCapabilities(ctx) : server.server.getClientCapabilities();
-      return callTool(internals, params, ctx, clientCapabilities, legacyTasks);
-    },
+    (params, ctx) => callTool(internals, params, ctx, clientCapabilities(ctx), legacyTasks),
     (name) => internals.registry.get(name) !== undefined,
   );
   if (era === 'modern') modern.serveModernTaskMethods(server, internals.tasks);
-  const calls = ambientCalls({
-    ...internals,
-    clientCapabilities: (ctx) =>
-      era === 'modern' ? modern.requestClientCapabilities(ctx) : server.server.getClientCapabilities(),
-  });
+  const calls = ambientCalls({ ...internals, clientCapabilities });
   for (const registration of internals.extras) register(server, calls, registration);
   const { resources, prompts } = server.server.getCapabilities();
   server.server.registerCapabilities({
@@ -138,7 +133,6 @@ async function callTool(
       label: tool.name,
       signal: deadline.signal,
       caller: details,
-      clientCapabilities,
     });
     if (tool.config.preflight) {
       const preflight = tool.config.preflight;
