@@ -2,6 +2,8 @@ import {
   type CallToolResult,
   type ElicitRequest,
   type ElicitResult,
+  type GetPromptResult,
+  type ReadResourceResult,
   Client as SdkClient,
   StreamableHTTPClientTransport,
   type Tool,
@@ -60,6 +62,15 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Called with each new task state while a task runs (status, `statusMessage` progress). */
   onProgress?: (task: TaskInfo) => void;
+}
+
+export interface ReadOptions extends CallOptions {
+  /**
+   * Ask for the read or get to run as a task (2025-11-25: `params.task`), where the server declares that it can;
+   * the task is driven to its end and its result returned. Otherwise, and always on 2026-07-28 (whose tasks
+   * extension covers tools only), the server answers in the foreground: the result is the same.
+   */
+  task?: boolean;
 }
 
 /** The SDK's default request timeout; long foreground calls need the caller's deadline instead. */
@@ -148,6 +159,26 @@ export class Client implements TaskOperations {
     }
   }
 
+  /** Read a resource, as a task with `{ task: true }` where the server can run it as one (see {@link ReadOptions}). */
+  readResource(uri: string | URL, options: ReadOptions = {}): Promise<ReadResourceResult> {
+    const params = { uri: String(uri) };
+    return this.readOrGet('resources/read', params, options, (sdkOptions) =>
+      this.sdk.readResource(params, sdkOptions),
+    );
+  }
+
+  /** Get a prompt, as a task with `{ task: true }` where the server can run it as one (see {@link ReadOptions}). */
+  getPrompt(
+    name: string,
+    args: Record<string, string> = {},
+    options: ReadOptions = {},
+  ): Promise<GetPromptResult> {
+    const params = { name, arguments: args };
+    return this.readOrGet('prompts/get', params, options, (sdkOptions) =>
+      this.sdk.getPrompt(params, sdkOptions),
+    );
+  }
+
   /** Re-attach to a task by id (for example one created by an earlier process). */
   task(taskId: string): TaskHandle {
     return new TaskHandle(this, { taskId } as TaskInfo);
@@ -194,6 +225,35 @@ export class Client implements TaskOperations {
 
   async close(): Promise<void> {
     await this.sdk.close();
+  }
+
+  /** A `resources/read` or `prompts/get`: with `params.task` and driven to its end, or in the foreground. */
+  private async readOrGet<R>(
+    method: 'resources/read' | 'prompts/get',
+    params: Record<string, unknown>,
+    options: ReadOptions,
+    foreground: (sdkOptions: { signal: AbortSignal; timeout: number }) => Promise<R>,
+  ): Promise<R> {
+    const { signal, dispose, timedOut } = deadline(options);
+    const timeout = options.timeoutMs ?? NO_DEADLINE_MS;
+    let handle: LegacyTaskHandle | undefined;
+    try {
+      const legacy = this.legacy;
+      if (!options.task || !legacy?.acceptsTasks(method)) return await foreground({ signal, timeout });
+      const request = new AbortController();
+      const creating = legacy.createFor(method, params, { signal: request.signal, timeout });
+      const created = await settleOrAbandon(creating, signal, request, (late) => {
+        void this.cancelTask(late.taskId).catch(() => {});
+      });
+      handle = new LegacyTaskHandle(this, legacy, created);
+      // tasks/result answers what the request would have: a ReadResourceResult or GetPromptResult.
+      return (await handle.result({ signal, onUpdate: options.onProgress })) as unknown as R;
+    } catch (error) {
+      if (timedOut()) throw new CallTimeoutError(options.timeoutMs!, handle?.id);
+      throw error;
+    } finally {
+      dispose();
+    }
   }
 
   private async start(name: string, args: Record<string, unknown>, signal: AbortSignal, timeoutMs?: number) {

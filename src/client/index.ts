@@ -5,6 +5,7 @@ export {
   type ClientOptions,
   type ConnectTarget,
   type InProcessServer,
+  type ReadOptions,
 } from './client.js';
 export { TaskHandle, type WaitOptions } from './task-handle.js';
 export {

@@ -66,8 +66,25 @@ export class LegacyTasks {
     args: Record<string, unknown>,
     options: { signal: AbortSignal; timeout: number },
   ): Promise<TaskInfo> {
+    return this.createFor('tools/call', { name, arguments: args }, options);
+  }
+
+  /** Whether the server declares task-augmented `resources/read` or `prompts/get`. */
+  acceptsTasks(method: 'resources/read' | 'prompts/get'): boolean {
+    const requests = this.sdk.getServerCapabilities()?.tasks?.requests as
+      | Record<string, Record<string, unknown> | undefined>
+      | undefined;
+    return method === 'resources/read' ? !!requests?.resources?.read : !!requests?.prompts?.get;
+  }
+
+  /** Send `method` with `params.task`; the server answers with the task it created. */
+  async createFor(
+    method: 'tools/call' | 'resources/read' | 'prompts/get',
+    params: Record<string, unknown>,
+    options: { signal: AbortSignal; timeout: number },
+  ): Promise<TaskInfo> {
     const created = await this.sdk.request(
-      { method: 'tools/call', params: { name, arguments: args, task: {} } },
+      { method, params: { ...params, task: {} } },
       CreateTaskResultSchema,
       options,
     );

@@ -10,6 +10,7 @@
  */
 import { ResourceTemplate } from '@modelcontextprotocol/server';
 import type { Registration } from './ambient-calls.js';
+import { checkExtraTask } from './extra-tasks.js';
 import type { Middleware, MiddlewareLayer } from './middleware.js';
 import { checkToolName, type ToolDefinition, type ToolRegistry } from './registry.js';
 
@@ -74,6 +75,7 @@ export function mountServer(parent: Composable, child: Composable, options: Moun
 
 /** Add a resource or prompt registration, refusing one the SDK would refuse (later, on the first request). */
 export function addRegistration(owner: Composable, registration: Registration): void {
+  checkExtraTask(registration);
   const clash = clashOf(owner.extras, registration);
   if (clash) throw new Error(`On '${owner.name}', ${clash} is already registered.`);
   owner.extras.push(registration);

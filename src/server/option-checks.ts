@@ -9,6 +9,7 @@
 import type { DashboardOptions } from '../dashboard/index.js';
 import type { MetricsOptions } from '../metrics/task-metrics.js';
 import type { RetryPolicy } from '../tasks/types.js';
+import type { ResourceTaskOptions } from './extra-tasks.js';
 import { DEFAULT_MIN_TTL_MS, DEFAULTS, type TaskMCPOptions } from './options.js';
 import type { TaskMode, TaskOptions } from './registry.js';
 import type { SessionOptions } from './sessions.js';
@@ -62,6 +63,8 @@ const TASK_KEYS = keysOf<TaskOptions>({
   timeoutMs: true,
   retry: true,
 });
+/** A resource's or prompt's `task` options: no `retry` (a read that throws fails its task) and no `timeoutMs`. */
+const RESOURCE_TASK_KEYS = keysOf<ResourceTaskOptions>({ mode: true, ttlMs: true, pollIntervalMs: true });
 const RETRY_KEYS = keysOf<RetryPolicy>({ attempts: true, backoff: true });
 const BACKOFF_KEYS = keysOf<Backoff>({ type: true, delayMs: true, maxDelayMs: true });
 
@@ -127,20 +130,9 @@ export function checkServerOptions(options: TaskMCPOptions): void {
  * cannot work. Bounds that depend on the server (the maximum ttl) are checked where the defaults are applied.
  */
 export function checkTaskOptions(tool: string, task: unknown): void {
-  if (task === undefined || typeof task === 'boolean') return;
   const fail: Fail = (message) => `Tool '${tool}': ${message}`;
-  if (!isObject(task)) {
-    throw new TypeError(fail(`task must be true, false or an object of task options, got ${shown(task)}.`));
-  }
-  unknownKeys(task, TASK_KEYS, (key, known) =>
-    fail(`unknown task option '${key}'; the options are ${known}.`),
-  );
-  const options = task as TaskOptions;
-  if (options.mode !== undefined) checkMode(options.mode, 'task.mode', fail);
-  for (const key of ['ttlMs', 'pollIntervalMs', 'timeoutMs'] as const) {
-    positiveInteger(options[key], `task.${key}`, fail, MS);
-  }
-  const { retry } = options;
+  if (!checkTaskObject(task, TASK_KEYS, fail)) return;
+  const { retry } = task as TaskOptions;
   if (retry === undefined) return;
   if (!isObject(retry)) {
     throw new TypeError(fail(`task.retry must be an object like { attempts: 3 }, got ${shown(retry)}.`));
@@ -172,6 +164,29 @@ export function checkTaskOptions(tool: string, task: unknown): void {
     );
   }
   positiveInteger(backoff.maxDelayMs, 'task.retry.backoff.maxDelayMs', fail, MS);
+}
+
+/**
+ * Throws, naming the resource or prompt (`subject`, e.g. `Resource 'config'`), when its `task` option is unknown or
+ * cannot work.
+ */
+export function checkResourceTaskOptions(subject: string, task: unknown): void {
+  checkTaskObject(task, RESOURCE_TASK_KEYS, (message) => `${subject}: ${message}`);
+}
+
+/** The checks every `task` option shares; `true` when `task` is an object of options (else a boolean or absent). */
+function checkTaskObject(task: unknown, keys: readonly string[], fail: Fail): boolean {
+  if (task === undefined || typeof task === 'boolean') return false;
+  if (!isObject(task)) {
+    throw new TypeError(fail(`task must be true, false or an object of task options, got ${shown(task)}.`));
+  }
+  unknownKeys(task, keys, (key, known) => fail(`unknown task option '${key}'; the options are ${known}.`));
+  const options = task as TaskOptions;
+  if (options.mode !== undefined) checkMode(options.mode, 'task.mode', fail);
+  for (const key of ['ttlMs', 'pollIntervalMs', 'timeoutMs'] as const) {
+    positiveInteger(options[key], `task.${key}`, fail, MS);
+  }
+  return true;
 }
 
 function checkSessions(sessions: unknown, fail: Fail): void {

@@ -22,6 +22,7 @@ import {
   serveToolCalls,
 } from '../wire/sdk-gaps.js';
 import { ambientCalls, type Registration, register } from './ambient-calls.js';
+import { serveExtraTasks } from './extra-serving.js';
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler, withDeadline } from './invoke.js';
 import type { ServerLogger } from './logger.js';
@@ -99,7 +100,10 @@ export function buildSdkServer(
   );
   if (era === 'modern') modern.serveModernTaskMethods(server, internals.tasks);
   const calls = ambientCalls({ ...internals, clientCapabilities });
-  for (const registration of internals.extras) register(server, calls, registration);
+  for (const registration of internals.extras) {
+    register(server, calls, registration, { advertiseTaskMode: era === 'legacy' });
+  }
+  if (legacyTasks) serveExtraTasks(server, internals.extras, legacyTasks, clientCapabilities);
   const { resources, prompts } = server.server.getCapabilities();
   server.server.registerCapabilities({
     ...(resources ? { resources: { ...resources, listChanged: false } } : {}),

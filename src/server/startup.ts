@@ -10,6 +10,8 @@ import { resolveEngine } from '../tasks/resolve.js';
 import { loadTracing } from '../tracing/load.js';
 import type { Registration } from './ambient-calls.js';
 import { ARGUMENT_LIMITS } from './arguments.js';
+import { withExtraLegs } from './extra-legs.js';
+import { resolveExtras } from './extra-tasks.js';
 import type { ServerLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
 import { DEFAULT_MIN_TTL_MS, type TaskMCPOptions } from './options.js';
@@ -42,6 +44,8 @@ export async function startServer(
 ): Promise<ServerInternals> {
   const { options, log } = parts;
   const settings = options.tasks;
+  // Resource and prompt task settings take this server's defaults (checked here, before anything starts).
+  const extras = resolveExtras(parts.extras, parts.defaults);
   const engine = await resolveEngine(settings?.engine, {
     name: parts.name,
     concurrency: settings?.concurrency,
@@ -68,7 +72,14 @@ export async function startServer(
     middleware: parts.middleware,
   });
   await engine.start({
-    runner: tasks.runLeg,
+    // Tool legs run in the task service; resource and prompt legs (2025-11-25 tasks) beside it.
+    runner: withExtraLegs(tasks.runLeg, {
+      extras,
+      middleware: parts.middleware,
+      maskErrorDetails,
+      log,
+      snapshots: parts.snapshots,
+    }),
     worker: run.worker ?? true,
     concurrency: run.concurrency,
     log: (level, message) => log(level, message),
@@ -78,7 +89,7 @@ export async function startServer(
     instructions: options.instructions,
     registry: parts.registry,
     tasks,
-    extras: parts.extras,
+    extras,
     middleware: parts.middleware,
     maskErrorDetails,
     shutdown: parts.shutdown,

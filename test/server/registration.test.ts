@@ -59,3 +59,30 @@ describe('getContext', () => {
     expect(() => getContext()).toThrow(/outside an invocation/);
   });
 });
+
+describe('registering resources and prompts as tasks', () => {
+  it('rejects task settings that cannot work, naming the resource or prompt and the field', () => {
+    const server = make();
+    const read = (uri: URL) => ({ contents: [{ uri: uri.href, text: '' }] });
+    expect(() => server.resource('r', 'r://x', { task: { retry: { attempts: 2 } } as never }, read)).toThrow(
+      "Resource 'r': unknown task option 'retry'; the options are mode, ttlMs and pollIntervalMs.",
+    );
+    expect(() => server.resource('t', 't://x', { task: 'yes' as never }, read)).toThrow(
+      "Resource 't': task must be true, false or an object of task options, got 'yes'.",
+    );
+    expect(() =>
+      server.prompt('p', { task: { mode: 'sometimes' as never } }, () => ({ messages: [] })),
+    ).toThrow("Prompt 'p': task.mode must be 'forbidden', 'optional' or 'required', got 'sometimes'.");
+    expect(() =>
+      server.resource('ok', 'ok://x', { task: { mode: 'required', ttlMs: 1000, pollIntervalMs: 10 } }, read),
+    ).not.toThrow();
+  });
+
+  it('refuses to start with a ttl beyond the server maximum (the defaults apply when the server starts)', async () => {
+    const server = make().prompt('q', { task: { ttlMs: 10 * 24 * 3600_000 } }, () => ({ messages: [] }));
+    await expect(server.start()).rejects.toThrow(
+      "Prompt 'q': task.ttlMs 864000000 exceeds the server maximum of 86400000 ms (tasks.maxTtlMs).",
+    );
+    await server.close();
+  });
+});

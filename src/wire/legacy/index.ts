@@ -15,10 +15,25 @@ import { requestedTtl } from './routing.js';
 import { createTaskResult } from './shapes.js';
 
 export { acceptInputAnswer } from './input.js';
-export { routeToolCall } from './routing.js';
+export { routeRequest, routeToolCall } from './routing.js';
 
 /** The `tasks` server capability: list, cancel, and task-augmented `tools/call`. */
 export const TASKS_CAPABILITY = { list: {}, cancel: {}, requests: { tools: { call: {} } } };
+
+/**
+ * The `tasks` capability of a server some of whose resources or prompts run as tasks: `requests` is exhaustive, so
+ * `resources.read` and `prompts.get` are listed only when at least one of them can.
+ */
+export function tasksCapability(taskCapable: { resources: boolean; prompts: boolean }) {
+  return {
+    ...TASKS_CAPABILITY,
+    requests: {
+      ...TASKS_CAPABILITY.requests,
+      ...(taskCapable.resources ? { resources: { read: {} } } : {}),
+      ...(taskCapable.prompts ? { prompts: { get: {} } } : {}),
+    },
+  };
+}
 
 /**
  * What one SDK server instance serves: a `connection` lives as long as the client's connection (stdio) and can
@@ -28,12 +43,15 @@ export const TASKS_CAPABILITY = { list: {}, cancel: {}, requests: { tools: { cal
 export type ServingUnit = 'connection' | 'request';
 
 export interface LegacyTasks {
-  /** Create the task for a task-augmented `tools/call` and answer with its `CreateTaskResult`. */
+  /**
+   * Create the task for a task-augmented `tools/call` (or `resources/read`, `prompts/get`: `tool` is then the
+   * resource's or prompt's task target) and answer with its `CreateTaskResult`.
+   */
   createTask(
     tool: ToolDefinition,
     args: { raw: Record<string, unknown>; parsed: unknown },
     caller: CallerInfo,
-    params: CallToolRequest['params'],
+    params: CallToolRequest['params'] | Record<string, unknown>,
     ctx: ServerContext,
   ): Promise<ReturnType<typeof asLegacyCreateTaskResult>>;
 }

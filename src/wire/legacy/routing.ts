@@ -1,13 +1,17 @@
 /**
- * Which `tools/call` requests become tasks on the 2025-11-25 era: the client decides, per request, with
- * `params.task`, within what the tool's `execution.taskSupport` allows.
+ * Which requests become tasks on the 2025-11-25 era: the client decides, per request, with `params.task`, within
+ * what the tool's `execution.taskSupport` allows (or, for `resources/read` and `prompts/get`, the resource's or
+ * prompt's task mode).
  */
 import type { CallToolRequest } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode } from '../../errors.js';
-import type { ToolDefinition } from '../../server/registry.js';
+import type { TaskMode, ToolDefinition } from '../../server/registry.js';
 
-/** The `params.task` of a task-augmented request, or `undefined` for a plain call. */
-function taskParam(params: CallToolRequest['params']): Record<string, unknown> | undefined {
+/** The params of a request that may carry `params.task`. */
+type TaskAugmentable = CallToolRequest['params'] | Record<string, unknown>;
+
+/** The `params.task` of a task-augmented request, or `undefined` for a plain one. */
+function taskParam(params: TaskAugmentable): Record<string, unknown> | undefined {
   const task = (params as { task?: unknown }).task;
   if (task === undefined || task === null) return undefined;
   if (typeof task !== 'object' || Array.isArray(task)) {
@@ -24,24 +28,37 @@ export function routeToolCall(
   tool: ToolDefinition,
   params: CallToolRequest['params'],
 ): 'foreground' | 'task' {
+  return routeRequest(`Tool '${tool.name}'`, tool.task.mode, params, 'execution.taskSupport');
+}
+
+/**
+ * Foreground or task for a request to `subject` (`Tool 'x'`, `Resource 'y'`, `Prompt 'z'`) in `mode`: -32601 for
+ * `params.task` where the mode is `forbidden`, and for a plain request where it is `required`.
+ */
+export function routeRequest(
+  subject: string,
+  mode: TaskMode,
+  params: TaskAugmentable,
+  advertisedAs = 'task mode',
+): 'foreground' | 'task' {
   const task = taskParam(params);
-  if (task && tool.task.mode === 'forbidden') {
+  if (task && mode === 'forbidden') {
     throw new ProtocolError(
       ProtocolErrorCode.MethodNotFound,
-      `Tool '${tool.name}' does not run as a task (execution.taskSupport is 'forbidden').`,
+      `${subject} does not run as a task (${advertisedAs} is 'forbidden').`,
     );
   }
-  if (!task && tool.task.mode === 'required') {
+  if (!task && mode === 'required') {
     throw new ProtocolError(
       ProtocolErrorCode.MethodNotFound,
-      `Tool '${tool.name}' only runs as a task: call it with params.task (execution.taskSupport is 'required').`,
+      `${subject} only runs as a task: send the request with params.task (${advertisedAs} is 'required').`,
     );
   }
   return task ? 'task' : 'foreground';
 }
 
 /** The retention the client asked for in `params.task.ttl` (milliseconds), if any. */
-export function requestedTtl(params: CallToolRequest['params']): number | undefined {
+export function requestedTtl(params: TaskAugmentable): number | undefined {
   const ttl = taskParam(params)?.ttl;
   if (ttl === undefined || ttl === null) return undefined;
   if (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl <= 0) {

@@ -1,0 +1,101 @@
+/**
+ * Serving `resources/read` and `prompts/get` as tasks on the 2025-11-25 era, when the client sends `params.task` and
+ * the resource or prompt allows it. The server then declares `tasks.requests.resources.read` / `prompts.get`, answers
+ * such a request with a `CreateTaskResult`, and the task is followed like a tool's (`tasks/get`, `tasks/result`,
+ * `tasks/list`, `tasks/cancel`, status notifications). Everything else goes to McpServer's handlers as before.
+ *
+ * The 2026-07-28 tasks extension covers `tools/call` only: there these requests are always answered in the
+ * foreground, and nothing here is installed.
+ */
+import type { ClientCapabilities, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import { callerDetails } from '../context/capture.js';
+import * as legacy from '../wire/legacy/index.js';
+import { interceptRequest } from '../wire/sdk-read-task-gap.js';
+import type { Registration } from './ambient-calls.js';
+import {
+  type ExtraKind,
+  extraTaskName,
+  findPrompt,
+  findResource,
+  hasTaskCapable,
+  parsePromptArguments,
+} from './extra-tasks.js';
+import type { ResolvedTaskOptions, ToolDefinition } from './registry.js';
+import type { CallerInfo } from './task-service.js';
+
+export function serveExtraTasks(
+  server: McpServer,
+  extras: readonly Registration[],
+  legacyTasks: legacy.LegacyTasks,
+  clientCapabilities: (ctx: ServerContext) => ClientCapabilities | undefined,
+): void {
+  const resources = hasTaskCapable(extras, 'resource');
+  const prompts = hasTaskCapable(extras, 'prompt');
+  if (!resources && !prompts) return; // params.task is then ignored, as the era requires of undeclared requests
+  server.server.registerCapabilities({ tasks: legacy.tasksCapability({ resources, prompts }) });
+
+  const create = async (
+    target: { kind: ExtraKind; name: string; task: ResolvedTaskOptions },
+    args: { raw: Record<string, unknown>; parsed: unknown },
+    params: Record<string, unknown>,
+    ctx: ServerContext,
+  ) => {
+    const requestState = ctx.mcpReq.requestState();
+    const caller: CallerInfo = {
+      ...callerDetails(ctx),
+      clientCapabilities: clientCapabilities(ctx),
+      requestId: ctx.mcpReq.id,
+      inputResponses: ctx.mcpReq.inputResponses,
+      requestState: typeof requestState === 'string' ? requestState : undefined,
+    };
+    const tool = taskTarget(target.kind, target.name, target.task);
+    // The `content: []` padding is for tools/call results only (see asLegacyCreateTaskResult).
+    const { content: _padding, ...created } = await legacyTasks.createTask(tool, args, caller, params, ctx);
+    return created;
+  };
+
+  if (resources) {
+    interceptRequest(server, 'resources/read', async (params, ctx) => {
+      const uri = typeof params.uri === 'string' ? params.uri : '';
+      const resource = findResource(extras, uri);
+      if (!resource) return undefined; // McpServer answers the invalid or unknown URI
+      const { name, task } = resource;
+      const route = legacy.routeRequest(`Resource '${name}'`, task?.mode ?? 'forbidden', params);
+      if (route === 'foreground' || !task) return undefined;
+      const kept = { uri: new URL(uri).toString() };
+      return create({ kind: 'resource', name, task }, { raw: kept, parsed: kept }, params, ctx);
+    });
+  }
+  if (prompts) {
+    interceptRequest(server, 'prompts/get', async (params, ctx) => {
+      const prompt = findPrompt(extras, typeof params.name === 'string' ? params.name : '');
+      if (!prompt) return undefined; // McpServer answers the unknown prompt
+      const { name, task } = prompt;
+      const route = legacy.routeRequest(`Prompt '${name}'`, task?.mode ?? 'forbidden', params);
+      if (route === 'foreground' || !task) return undefined;
+      const raw = isObject(params.arguments) ? params.arguments : {};
+      const parsed = await parsePromptArguments(prompt, raw);
+      return create({ kind: 'prompt', name, task }, { raw, parsed }, params, ctx);
+    });
+  }
+}
+
+/**
+ * A resource's or prompt's task as the task service creates it: a definition carrying the reserved name and the
+ * task settings. It has no handler of its own: its legs run through `withExtraLegs`, which finds the registration.
+ */
+function taskTarget(kind: ExtraKind, name: string, task: ResolvedTaskOptions): ToolDefinition {
+  const taskName = extraTaskName(kind, name);
+  return {
+    name: taskName,
+    config: { name: taskName },
+    task,
+    handler: () => {
+      throw new Error(`${taskName} runs through the resource and prompt leg runner, not as a tool.`);
+    },
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
