@@ -19,12 +19,14 @@ export interface ConnectOptions {
   /** Bearer token sent on HTTP requests (also `TASKMCP_TOKEN`). */
   token?: string;
   onElicit?: (params: ElicitRequest['params']) => ElicitResult | Promise<ElicitResult>;
+  /** Protocol era to speak (default: negotiate). */
+  era?: 'auto' | 'modern' | 'legacy';
 }
 
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const target = options.server ?? process.env[SERVER_ENV];
   if (!target) throw usageError(`Name the server with --server <url|file> (or set ${SERVER_ENV}).`);
-  const clientOptions = { name: 'taskmcp-cli', onElicit: options.onElicit };
+  const clientOptions = { name: 'taskmcp-cli', onElicit: options.onElicit, era: options.era };
   if (!isModuleSpec(target)) {
     const token = options.token ?? process.env.TASKMCP_TOKEN;
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};

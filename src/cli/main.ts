@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   dev: () => import('./commands/dev.js'),
   worker: () => import('./commands/worker.js'),
   call: () => import('./commands/call.js'),
+  read: () => import('./commands/read.js'),
+  prompt: () => import('./commands/prompt.js'),
   tasks: () => import('./commands/tasks.js'),
   inspect: () => import('./commands/inspect.js'),
 };
@@ -24,6 +26,8 @@ const USAGE = `taskmcp <command> [options]
   dev <server.ts>       serve it for development: memory engine, in-process tasks, restart on change
   worker <server.ts>    execute its tasks from a shared engine (Redis), no front end
   call <tool> k=v…      call a tool (--server <url|file>), following its task with a progress bar
+  read <uri>            read a resource (--task: as a 2025-11-25 task)
+  prompt <name> k=v…    get a prompt (--task: as a 2025-11-25 task)
   tasks get|cancel|watch <taskId>
   tasks list|top        list the server's recent tasks, or watch them live (its tasks dashboard)
   inspect               list a server's tools and their task modes
