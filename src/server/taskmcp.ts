@@ -46,6 +46,7 @@ import { buildSdkServer, type ServerInternals } from './sdk-server.js';
 import { type HttpRoute, isLoopback, type RunningHttpServer, serveHttp } from './serve.js';
 import { LegacySessions } from './sessions.js';
 import { startServer } from './startup.js';
+import { TaskListens } from './task-listen.js';
 
 /**
  * An MCP server whose tools can run as durable background tasks.
@@ -74,6 +75,7 @@ export class TaskMCP {
   private dashboardSite?: DashboardSite;
   private metrics?: TaskMetrics;
   private readonly subscriptions = new ResourceSubscriptions();
+  private readonly taskListens = new TaskListens(() => this.internals({}));
   /** Set once mounted: where, for the error refusing later registrations (mounting copied them). */
   private mountedOn?: string;
 
@@ -279,7 +281,9 @@ export class TaskMCP {
       const answered = await acceptInputAnswer(request, authInfo, tasks, this.log);
       if (answered) return answered;
     }
-    return handler.fetch(request, { ...options, authInfo });
+    return this.taskListens.handle(request, authInfo, (sdkRequest) =>
+      handler.fetch(sdkRequest, { ...options, authInfo }),
+    );
   };
 
   /** Serve over stdio or Streamable HTTP. Resolves once serving; `close()` stops it. */
@@ -328,6 +332,7 @@ export class TaskMCP {
    */
   async close(options: { drainMs?: number } = {}): Promise<void> {
     this.shutdown.abort(new Error('The server is shutting down.'));
+    await this.taskListens.untilEnded();
     const closers = this.closers.splice(0).reverse();
     for (const close of closers)
       await close().catch((error: Error) => this.log('warning', `close: ${error.message}`));
@@ -357,10 +362,16 @@ export class TaskMCP {
         this.legacySessions = new LegacySessions(build, sessions === true ? {} : sessions, this.log);
       }
       // With sessions, 2025-11-25 traffic never reaches this handler (fetch routes it with isLegacyRequest).
-      this.httpHandler ??= createMcpHandler(({ era }) => buildSdkServer(internals, era), {
-        legacy: sessions ? 'reject' : 'stateless',
-        onerror: (error) => this.log('debug', `http: ${error.message}`),
-      });
+      this.httpHandler ??= createMcpHandler(
+        ({ era, requestInfo }) => {
+          this.taskListens.gate.admit(era, requestInfo);
+          return buildSdkServer(internals, era);
+        },
+        {
+          legacy: sessions ? 'reject' : 'stateless',
+          onerror: (error) => this.log('debug', `http: ${error.message}`),
+        },
+      );
       return this.httpHandler;
     });
   }

@@ -258,7 +258,7 @@ export async function readJsonRpcResponse(
 }
 
 /** The body as text, or `undefined` once it passes `maxBytes` (a chunked body declares no length up front). */
-async function readAtMost(request: Request, maxBytes: number): Promise<string | undefined> {
+export async function readAtMost(request: Request, maxBytes: number): Promise<string | undefined> {
   if (!request.body) return '';
   const reader = request.body.getReader();
   const decoder = new TextDecoder();
