@@ -2,6 +2,7 @@ import type { CallToolResult, InputRequiredResult, StandardSchemaV1 } from '@mod
 import { runWithContext, type TaskMCPContext } from '../context/context.js';
 import { withDependencies } from '../deps/dependencies.js';
 import { type JsonRpcErrorObject, ProtocolError, ProtocolErrorCode, toJsonRpcError } from '../errors.js';
+import { type Continuation, isContinuation } from './continuation.js';
 import { type CallResults, type Middleware, runLayeredMiddleware, type ToolCall } from './middleware.js';
 import type { ToolDefinition } from './registry.js';
 import { errorResult, isInputRequiredResult, toCallToolResult } from './results.js';
@@ -15,6 +16,16 @@ export type HandlerOutcome =
   /** Anything else the handler threw: an `isError` result (after retries, for a task). */
   | { kind: 'thrown'; message: string; result: CallToolResult };
 
+/** A task leg ends and asks to run again later (see `continueLater`); only when the caller accepts continuations. */
+export type ContinueOutcome = { kind: 'continue'; continuation: Continuation };
+
+interface RunOptions {
+  maskErrorDetails: boolean;
+  middleware?: readonly Middleware[];
+  /** A task leg: the handler may end it with a continuation (anywhere else that is a fault of the tool). */
+  continuations?: boolean;
+}
+
 /**
  * Run a tool handler through the server's middleware (then that of the servers it was mounted from) with `context`
  * ambient and its dependencies entered around it (inside the middleware, so one that answers by itself starts none),
@@ -25,8 +36,20 @@ export async function runHandler(
   tool: ToolDefinition,
   args: unknown,
   context: TaskMCPContext,
-  options: { maskErrorDetails: boolean; middleware?: readonly Middleware[] },
-): Promise<HandlerOutcome> {
+  options: RunOptions & { continuations: true },
+): Promise<HandlerOutcome | ContinueOutcome>;
+export async function runHandler(
+  tool: ToolDefinition,
+  args: unknown,
+  context: TaskMCPContext,
+  options: RunOptions,
+): Promise<HandlerOutcome>;
+export async function runHandler(
+  tool: ToolDefinition,
+  args: unknown,
+  context: TaskMCPContext,
+  options: RunOptions,
+): Promise<HandlerOutcome | ContinueOutcome> {
   const call: ToolCall = {
     kind: 'tool',
     name: tool.name,
@@ -49,12 +72,22 @@ export async function runHandler(
           )
           .catch(() => {}),
     );
+    // A continuation passes through the middleware untouched, like an input-required result.
+    if (isContinuation(value)) return value as unknown as CallResults['tool'];
     return isInputRequiredResult(value) ? value : toCallToolResult(value);
   };
   try {
     const value = await runWithContext(context, () =>
       runLayeredMiddleware(options.middleware ?? [], tool.layers ?? [], call, handler),
     );
+    if (isContinuation(value)) {
+      if (options.continuations) return { kind: 'continue', continuation: value };
+      const error = new ProtocolError(
+        ProtocolErrorCode.InternalError,
+        `Tool '${tool.name}' asked to continue later, which only a task leg can do.`,
+      );
+      return { kind: 'error', error: toJsonRpcError(error), cause: error };
+    }
     if (isInputRequiredResult(value)) return { kind: 'input_required', ask: value };
     const result = toCallToolResult(value);
     const invalid = await outputProblem(tool, result);

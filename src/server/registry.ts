@@ -1,4 +1,5 @@
 import type {
+  AuthInfo,
   InputRequiredResult,
   StandardSchemaWithJSON,
   ToolAnnotations,
@@ -70,6 +71,12 @@ export interface ToolConfig<
     args: Infer<Input>,
     ctx: TaskMCPContext,
   ) => InputRequiredResult | undefined | Promise<InputRequiredResult | undefined>;
+  /**
+   * Runs in the front end that cancelled one of this tool's tasks (`tasks/cancel`), after the task is `cancelled`:
+   * stop outside work the task started (a running leg sees its signal abort as well). Gets the task's last
+   * `requestState` and the cancelling caller's token (the task's owner). A failure is logged, not answered.
+   */
+  onCancel?: (task: { taskId: string; requestState?: string; authInfo?: AuthInfo }) => void | Promise<void>;
 }
 
 export type ToolHandler<
@@ -138,6 +145,10 @@ export class ToolRegistry {
 
   add(definition: ToolDefinition): void {
     checkToolName(definition.name);
+    const { onCancel } = definition.config;
+    if (onCancel !== undefined && typeof onCancel !== 'function') {
+      throw new TypeError(`Tool '${definition.name}': onCancel must be a function.`);
+    }
     if (this.tools.has(definition.name))
       throw new Error(`A tool named '${definition.name}' is already registered.`);
     this.tools.set(definition.name, definition);

@@ -124,7 +124,26 @@ export class TaskService {
     await this.find(taskId, authInfo);
     const record = await this.engineCall('cancelling a task', () => this.engine.cancel(taskId));
     if (!record) throw taskNotFound(taskId);
+    if (record.status === 'cancelled') await this.cancelled(record, authInfo);
     return record;
+  }
+
+  /**
+   * Tell the tool its task was cancelled (`onCancel`), here in the front end that took the cancel: between legs no
+   * handler is running to notice, and outside work (a proxied backend task) should stop now, not at the next leg.
+   * A failing hook is logged; the task is cancelled either way.
+   */
+  private async cancelled(record: TaskRecord, authInfo: AuthInfo | undefined): Promise<void> {
+    const onCancel = this.registry.get(record.toolName)?.config.onCancel;
+    if (!onCancel) return;
+    try {
+      await onCancel({ taskId: record.taskId, requestState: record.requestState, authInfo });
+    } catch (error) {
+      this.options.log(
+        'warning',
+        `[task ${record.taskId}] onCancel of tool '${record.toolName}' failed: ${(error as Error).message}`,
+      );
+    }
   }
 
   async answer(
@@ -217,6 +236,7 @@ export class TaskService {
       runHandler(tool, args.value, context, {
         maskErrorDetails: this.options.maskErrorDetails,
         middleware: this.options.middleware,
+        continuations: true,
       }),
     );
     switch (outcome.kind) {
@@ -226,6 +246,10 @@ export class TaskService {
         return { type: 'error', error: outcome.error };
       case 'thrown':
         return { type: 'thrown', message: outcome.message, result: outcome.result };
+      case 'continue': {
+        const { requestState, delayMs, statusMessage } = outcome.continuation;
+        return { type: 'continue', requestState, delayMs, statusMessage };
+      }
       case 'input_required':
         if (!outcome.ask.inputRequests || Object.keys(outcome.ask.inputRequests).length === 0) {
           return {

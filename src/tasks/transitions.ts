@@ -40,8 +40,9 @@ export function retentionFromCreation(record: TaskRecord): number {
 }
 
 /**
- * The record after a leg ended with `outcome`; `retryDelayMs` is set when the thrown error earns another attempt.
- * Input requests get fresh keys, unique for the task's life, mapped back to the keys the tool chose.
+ * The record after a leg ended with `outcome`; `retryDelayMs` is set when the leg runs again (its next attempt,
+ * after that delay): a thrown error that earns another attempt, or a continuation. Input requests get fresh keys,
+ * unique for the task's life, mapped back to the keys the tool chose.
  */
 export function settledRecord(
   current: TaskRecord,
@@ -73,6 +74,20 @@ export function settledRecord(
         record: { ...current, status: 'completed', result: outcome.result, statusMessage: outcome.message },
       };
     }
+    case 'continue':
+      // The leg runs again as its next attempt, queued like a retry (a fresh queue job, the same executor path), with
+      // the new state. Attempts then count runs of the leg, so a retry policy only covers runs before the first
+      // continuation: a tool that continues handles its own failures (the proxy fails the task with the backend's).
+      return {
+        retryDelayMs: outcome.delayMs,
+        record: {
+          ...current,
+          attempt: current.attempt + 1,
+          requestState: outcome.requestState,
+          inputResponses: undefined,
+          statusMessage: outcome.statusMessage,
+        },
+      };
     case 'input_required': {
       const inputRequests: Record<string, InputRequestEntry> = {};
       const inputKeys: Record<string, string> = {};

@@ -124,7 +124,12 @@ export type LegOutcome =
   | { type: 'error'; error: JsonRpcErrorObject }
   /** The handler threw: retried while attempts remain, otherwise `result` (an `isError` result) completes the task. */
   | { type: 'thrown'; message: string; result: CallToolResult }
-  | { type: 'input_required'; inputRequests: Record<string, InputRequestEntry>; requestState?: string };
+  | { type: 'input_required'; inputRequests: Record<string, InputRequestEntry>; requestState?: string }
+  /**
+   * The leg is done for now and the task goes on: the next leg runs after `delayMs` with `requestState` (a handler
+   * waiting on outside work, such as a proxied backend task). `statusMessage` becomes the task's.
+   */
+  | { type: 'continue'; requestState: string; delayMs: number; statusMessage?: string };
 
 /** Runs one leg of a task; provided by the server that registered the tools. */
 export type LegRunner = (run: LegRun) => Promise<LegOutcome>;
