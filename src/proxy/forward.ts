@@ -1,0 +1,283 @@
+/**
+ * What a proxied tool does when called. In the foreground it forwards the call (progress notifications come back as
+ * the caller's progress). As a task, each leg is short: the first starts the backend task and ends with a
+ * continuation that stores the backend task's id in the proxy task's record; every later leg looks at the backend
+ * task once and mirrors it: still working (status message) → continue later; waiting for input → the proxy task
+ * waits for the same input; ended → the same result or error. So no worker waits on the backend, and any worker
+ * or front end (a restarted one too, with the Redis engine) carries on from the record alone.
+ *
+ * Input, 2026-07-28 backend: its `inputRequests` become the proxy task's (same keys); the answers go back with
+ * `tasks/update`. 2025-11-25 backend: input only travels as server→client requests on a `tasks/result` stream, so a
+ * leg opens one, relays the elicitation requests it receives as the proxy task's input requests, and closes it; the
+ * leg after the answers opens another, on which the backend asks again (taskmcp re-asks outstanding requests on
+ * each stream) and gets the answers. Requests are matched across streams by a fingerprint of their content.
+ */
+import type { CallToolResult, ElicitRequest, ElicitResult } from '@modelcontextprotocol/client';
+import { type InputRequiredResult, inputRequired } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import type { TaskInfo } from '../client/types.js';
+import type { TaskMCPContext } from '../context/context.js';
+import { ProtocolError, ProtocolErrorCode } from '../errors.js';
+import { type Continuation, continueLater } from '../server/continuation.js';
+import {
+  type BackendConnection,
+  type BackendTarget,
+  connectBackend,
+  type Era,
+  requestFingerprint,
+} from './backend.js';
+
+export interface ProxiedTool {
+  /** The tool's name on the backend (the proxy's may be prefixed by a mount). */
+  backendName: string;
+  target: BackendTarget;
+  /** Fixed delay between looks at a running backend task; the backend's `pollIntervalMs` otherwise. */
+  pollIntervalMs?: number;
+}
+
+/** What a proxy task keeps in its record between legs (as `requestState`). */
+interface ProxyState {
+  /** The proxy task this state belongs to: a `requestState` sent by a client with `tools/call` is never trusted. */
+  task: string;
+  backendTaskId: string;
+  era: Era;
+  /** 2026-07-28: backend input keys already answered (a look may still list them while the answer lands). */
+  answered?: string[];
+  /** 2025-11-25: answers collected by the proxy, by request fingerprint, until the backend has taken them. */
+  answers?: Record<string, unknown>;
+}
+
+const ProxyStateSchema = z.object({
+  task: z.string(),
+  backendTaskId: z.string(),
+  era: z.enum(['modern', 'legacy']),
+  answered: z.array(z.string()).optional(),
+  answers: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The longest wait between two looks at a backend task when the backend suggests more. */
+const MAX_POLL_MS = 5_000;
+/** The SDK's default request timeout would cut a long foreground call; the caller's signal bounds it instead. */
+const NO_DEADLINE_MS = 2 ** 31 - 1;
+
+type ProxyReturn = CallToolResult | Continuation | InputRequiredResult;
+
+export function forwardingHandler(tool: ProxiedTool) {
+  return async (args: Record<string, unknown>, ctx: TaskMCPContext): Promise<ProxyReturn> => {
+    try {
+      if (ctx.taskId === undefined) return await forwardCall(tool, args, ctx);
+      const state = readState(ctx.requestState, ctx.taskId);
+      return state ? await follow(tool, state, ctx) : await start(tool, args, ctx);
+    } catch (error) {
+      throw backendFault(error);
+    }
+  };
+}
+
+/** `onCancel` of a proxied tool: cancel the backend task the proxy task follows, with the canceller's credential. */
+export function cancellingHook(tool: ProxiedTool) {
+  return async (task: { taskId: string; requestState?: string; authInfo?: TaskMCPContext['authInfo'] }) => {
+    const state = readState(task.requestState, task.taskId);
+    if (!state) return; // the first leg had not stored a backend task yet: it cancels it itself (see start)
+    const backend = await connectBackend(tool.target, task.authInfo, { tasks: true, era: state.era });
+    try {
+      await backend.client.cancelTask(state.backendTaskId);
+    } finally {
+      await backend.close();
+    }
+  };
+}
+
+async function forwardCall(tool: ProxiedTool, args: Record<string, unknown>, ctx: TaskMCPContext) {
+  const backend = await connectBackend(tool.target, ctx.authInfo, { tasks: false });
+  try {
+    return (await backend.client.sdk.callTool(
+      { name: tool.backendName, arguments: args },
+      {
+        signal: ctx.signal,
+        timeout: NO_DEADLINE_MS,
+        onprogress: ({ progress, total, message }) =>
+          void ctx.reportProgress(progress, total, message).catch(() => {}),
+      },
+    )) as CallToolResult;
+  } finally {
+    await backend.close();
+  }
+}
+
+/** First leg: start the backend task and store its id before anything else can happen. */
+async function start(tool: ProxiedTool, args: Record<string, unknown>, ctx: TaskMCPContext) {
+  const backend = await connectBackend(tool.target, ctx.authInfo, { tasks: true });
+  try {
+    const handle = await backend.client.callToolTask(tool.backendName, args, { signal: ctx.signal });
+    if (handle.id === undefined) return await handle.result(); // the backend answered at once
+    if (ctx.signal.aborted) {
+      // Cancelled while the backend task was being created: onCancel found no id to cancel, so do it here.
+      await backend.client.cancelTask(handle.id).catch(() => {});
+      throw ctx.signal.reason;
+    }
+    const state: ProxyState = { task: ctx.taskId!, backendTaskId: handle.id, era: backend.era };
+    return later(tool, state, handle.last);
+  } finally {
+    await backend.close();
+  }
+}
+
+async function follow(tool: ProxiedTool, state: ProxyState, ctx: TaskMCPContext): Promise<ProxyReturn> {
+  if (state.era === 'modern') {
+    const backend = await connectBackend(tool.target, ctx.authInfo, { tasks: true, era: 'modern' });
+    try {
+      return await followModern(tool, backend, state, ctx);
+    } finally {
+      await backend.close();
+    }
+  }
+  return followLegacy(tool, state, ctx);
+}
+
+async function followModern(
+  tool: ProxiedTool,
+  backend: BackendConnection,
+  state: ProxyState,
+  ctx: TaskMCPContext,
+): Promise<ProxyReturn> {
+  const { client } = backend;
+  let answered = state.answered ?? [];
+  const responses = ctx.inputResponses ?? {};
+  if (Object.keys(responses).length > 0) {
+    await client.updateTask(state.backendTaskId, responses, ctx.signal);
+    answered = [...answered, ...Object.keys(responses)];
+  }
+  const task = await client.getTask(state.backendTaskId, ctx.signal);
+  switch (task.status) {
+    case 'working':
+      return later(tool, { ...state, answered: undefined }, task);
+    case 'input_required': {
+      const open = Object.entries(task.inputRequests ?? {}).filter(([key]) => !answered.includes(key));
+      const next = { ...state, answered };
+      return open.length === 0 ? later(tool, next, task) : inputAsk(Object.fromEntries(open), next);
+    }
+    case 'completed':
+      return (task.result ?? { content: [] }) as CallToolResult;
+    case 'failed':
+      throw new ProtocolError(
+        task.error?.code ?? ProtocolErrorCode.InternalError,
+        task.error?.message ?? task.statusMessage ?? `Backend task ${state.backendTaskId} failed.`,
+        task.error?.data,
+      );
+    case 'cancelled':
+      throw backendCancelled(state);
+  }
+}
+
+const AnyResultSchema = z.looseObject({});
+
+/** One look at a 2025-11-25 backend task; input and outcomes travel on its `tasks/result` stream. */
+async function followLegacy(tool: ProxiedTool, state: ProxyState, ctx: TaskMCPContext): Promise<ProxyReturn> {
+  const answers = { ...state.answers, ...ctx.inputResponses };
+  const asks: Record<string, { method: string; params?: Record<string, unknown> }> = {};
+  let wake = () => {};
+  const woken = new Promise<'woken'>((resolve) => {
+    wake = () => resolve('woken');
+  });
+  const onElicit = async (params: ElicitRequest['params']): Promise<ElicitResult> => {
+    const key = requestFingerprint('elicitation/create', params);
+    if (key in answers) {
+      wake();
+      return answers[key] as ElicitResult;
+    }
+    asks[key] = { method: 'elicitation/create', params: withoutMeta(params) };
+    wake();
+    return new Promise<never>(() => {}); // never answered on this stream: the next one asks again
+  };
+  const backend = await connectBackend(tool.target, ctx.authInfo, { tasks: true, era: 'legacy', onElicit });
+  const stream = new AbortController();
+  const stop = () => stream.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  try {
+    const task = await backend.client.getTask(state.backendTaskId, ctx.signal);
+    if (task.status === 'working') return later(tool, { ...state, answers: undefined }, task);
+    if (task.status === 'cancelled') throw backendCancelled(state);
+    const outcome = backend.client.sdk
+      .request({ method: 'tasks/result', params: { taskId: state.backendTaskId } }, AnyResultSchema, {
+        signal: stream.signal,
+        timeout: NO_DEADLINE_MS,
+      })
+      .then(
+        (result) => ({ result: result as CallToolResult }),
+        (error: unknown) => ({ error }),
+      );
+    const first = await Promise.race([outcome, woken]);
+    if (first !== 'woken') {
+      if ('result' in first) return first.result;
+      throw first.error;
+    }
+    if (Object.keys(asks).length > 0) return inputAsk(asks, { ...state, answers });
+    // An answer went to the backend: the task moves on; look again soon (answers stay until it is seen working).
+    await backend.answersSent();
+    return later(tool, { ...state, answers }, undefined, 0);
+  } finally {
+    ctx.signal.removeEventListener('abort', stop);
+    stream.abort();
+    await backend.answersSent();
+    await backend.close();
+  }
+}
+
+function later(tool: ProxiedTool, state: ProxyState, task: TaskInfo | undefined, delayMs?: number) {
+  return continueLater({
+    requestState: JSON.stringify(state),
+    delayMs: delayMs ?? tool.pollIntervalMs ?? Math.min(task?.pollIntervalMs ?? 1_000, MAX_POLL_MS),
+    statusMessage: task?.statusMessage,
+  });
+}
+
+/**
+ * The proxy task waits for the backend's input requests (keyed as the backend keys them, or by fingerprint). The
+ * state it carries is the engine's (stored in the record), never a client's: see `readState`.
+ */
+function inputAsk(
+  inputRequests: Record<string, { method: string; params?: Record<string, unknown> }>,
+  state: ProxyState,
+): InputRequiredResult {
+  // Relayed as the backend sent them: the backend vouches for their shape.
+  const requests = inputRequests as NonNullable<InputRequiredResult['inputRequests']>;
+  return inputRequired({ inputRequests: requests, requestState: JSON.stringify(state) });
+}
+
+function readState(requestState: string | undefined, taskId: string): ProxyState | undefined {
+  if (requestState === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(requestState);
+  } catch {
+    return undefined;
+  }
+  const state = ProxyStateSchema.safeParse(parsed);
+  return state.success && state.data.task === taskId ? state.data : undefined;
+}
+
+function withoutMeta(params: Record<string, unknown>): Record<string, unknown> {
+  const { _meta: _ignored, ...rest } = params;
+  return rest;
+}
+
+function backendCancelled(state: ProxyState): ProtocolError {
+  return new ProtocolError(
+    ProtocolErrorCode.InternalError,
+    `The backend task ${state.backendTaskId} was cancelled by someone other than this proxy.`,
+  );
+}
+
+/**
+ * A JSON-RPC error from the backend stays one (the same code, message and data); anything else (the backend
+ * unreachable, a refused connection) is thrown on as it is and becomes the tool's `isError` result.
+ */
+function backendFault(error: unknown): unknown {
+  if (error instanceof ProtocolError) return error;
+  const { code, message, data } = (error ?? {}) as { code?: unknown; message?: unknown; data?: unknown };
+  if (typeof code === 'number' && Number.isInteger(code) && code < 0 && typeof message === 'string') {
+    return new ProtocolError(code, message, data);
+  }
+  return error;
+}
