@@ -14,6 +14,7 @@ import { TASKS_EXTENSION } from '../protocol.js';
 import { LEGACY_PROTOCOL_VERSION, LegacyTaskHandle, LegacyTasks } from './legacy-tasks.js';
 import { acceptTaskResults, createTaskResultOf } from './sdk-gaps.js';
 import { TaskHandle, type TaskOperations } from './task-handle.js';
+import { type PushedStates, TaskNotifications } from './task-listen.js';
 import { AckSchema, CallTimeoutError, type TaskInfo, TaskInfoSchema } from './types.js';
 
 /** Where to connect: an HTTP endpoint, a command to spawn over stdio, or a ready transport (e.g. in-process). */
@@ -53,6 +54,11 @@ export interface ClientOptions {
   onElicit?: (params: ElicitRequest['params']) => ElicitResult | Promise<ElicitResult>;
   /** First delay between task polls; it doubles up to the server's `pollIntervalMs` (default 20 ms). */
   initialPollMs?: number;
+  /**
+   * Follow tasks by the notifications the server pushes (2026-07-28 `subscriptions/listen`) when it offers them,
+   * instead of polling (default true). A server that does not is polled either way.
+   */
+  taskNotifications?: boolean;
 }
 
 export interface CallOptions {
@@ -89,6 +95,7 @@ export class Client implements TaskOperations {
     /** The underlying SDK client, for everything this class does not wrap. */
     readonly sdk: SdkClient,
     private readonly options: ClientOptions,
+    private readonly notifications: TaskNotifications,
   ) {
     this.initialPollMs = options.initialPollMs ?? 20;
     if ((options.tasks ?? true) && this.protocolVersion === LEGACY_PROTOCOL_VERSION) {
@@ -112,8 +119,9 @@ export class Client implements TaskOperations {
     );
     const onElicit = options.onElicit;
     if (onElicit) sdk.setRequestHandler('elicitation/create', (request) => onElicit(request.params));
-    await sdk.connect(acceptTaskResults(transportFor(target)));
-    return new Client(sdk, options);
+    const notifications = new TaskNotifications();
+    await sdk.connect(acceptTaskResults(transportFor(target), notifications.observe));
+    return new Client(sdk, options, notifications);
   }
 
   /** The protocol version agreed with the server. */
@@ -190,6 +198,13 @@ export class Client implements TaskOperations {
       signal,
     });
     return task as TaskInfo;
+  }
+
+  /** The task's pushed states, when this connection can listen and the server offers them for this task. */
+  followTask(taskId: string, signal?: AbortSignal): Promise<PushedStates | undefined> {
+    const listens = (this.options.taskNotifications ?? true) && (this.options.tasks ?? true) && !this.legacy;
+    if (!listens || this.protocolVersion !== '2026-07-28') return Promise.resolve(undefined);
+    return this.notifications.follow(this.sdk, taskId, signal);
   }
 
   async cancelTask(taskId: string): Promise<void> {

@@ -8,19 +8,29 @@ import type { CallToolResult, JSONRPCMessage, Transport } from '@modelcontextpro
 export const CREATE_TASK_RESULT_META = 'taskmcp.dev/createTaskResult';
 
 /**
- * Let `CreateTaskResult` responses through the SDK client.
+ * Let `CreateTaskResult` responses through the SDK client, and show `observe` every message first.
  *
  * Gap: the SDK's 2026-07-28 codec discriminates on the raw `resultType` before any schema is applied, so a
  * `resultType: "task"` answer to `tools/call` becomes `SdkError(UnsupportedResultType)`, even on the explicit-schema
  * request path. This wraps the transport and rewrites such a response into an empty `CallToolResult` that carries the
  * original under `_meta[CREATE_TASK_RESULT_META]`; {@link createTaskResultOf} reads it back.
+ *
+ * Gap (typescript-sdk #2569): the SDK client's `listen()` validates the acknowledgement against the closed core
+ * filter, dropping its `taskIds`, and never delivers `notifications/tasks` to a handler; `observe` reads both off the
+ * wire (see `task-listen.ts`) while the SDK still runs the subscription itself.
  */
-export function acceptTaskResults<T extends Transport>(transport: T): T {
+export function acceptTaskResults<T extends Transport>(
+  transport: T,
+  observe?: (message: JSONRPCMessage) => void,
+): T {
   return new Proxy(transport, {
     set(target, property, value) {
       if (property === 'onmessage' && typeof value === 'function') {
         const deliver = value as NonNullable<Transport['onmessage']>;
-        target.onmessage = (message, extra) => deliver(rewriteTaskResult(message), extra);
+        target.onmessage = (message, extra) => {
+          observe?.(message);
+          deliver(rewriteTaskResult(message), extra);
+        };
         return true;
       }
       return Reflect.set(target, property, value);

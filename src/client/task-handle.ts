@@ -1,4 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
+import type { PushedStates } from './task-listen.js';
 import { isTerminal, TaskCancelledError, TaskFailedError, type TaskInfo, type TaskStatus } from './types.js';
 
 /** What a {@link TaskHandle} needs from its client. */
@@ -12,6 +13,8 @@ export interface TaskOperations {
     signal?: AbortSignal,
   ): Promise<void>;
   readonly initialPollMs: number;
+  /** The task's states as the server pushes them, or `undefined` when it does not (then the handle polls). */
+  followTask?(taskId: string, signal?: AbortSignal): Promise<PushedStates | undefined>;
 }
 
 export interface WaitOptions {
@@ -114,9 +117,12 @@ export class TaskHandle implements AsyncIterable<TaskInfo> {
   }
 
   /**
-   * Poll `tasks/get` with backoff: start fast (the first poll after `initialPollMs`), double each time, never faster
-   * than needed and never slower than the server's `pollIntervalMs`. With `everyInputRound`, input_required states
-   * are yielded each poll (so the caller can answer newly added requests); otherwise only changes are.
+   * The task's states: pushed by the server when it offers that (each change as it happens), polled otherwise, and
+   * polled from where the push left off if the subscription ends before the task does.
+   *
+   * Polling calls `tasks/get` with backoff: start fast (the first poll after `initialPollMs`), double each time, never
+   * faster than needed and never slower than the server's `pollIntervalMs`. With `everyInputRound`, input_required
+   * states are yielded each poll (so the caller can answer newly added requests); otherwise only changes are.
    */
   private async *updates(
     signal?: AbortSignal,
@@ -124,17 +130,32 @@ export class TaskHandle implements AsyncIterable<TaskInfo> {
     onChange?: (task: TaskInfo) => void,
   ): AsyncGenerator<TaskInfo> {
     const taskId = this.requireId();
-    let delay = this.ops.initialPollMs;
     let previous: string | undefined;
-    for (;;) {
-      signal?.throwIfAborted();
-      const task = await this.ops.getTask(taskId, signal);
+    /** Whether `task` is worth yielding; notes it as seen. */
+    const news = (task: TaskInfo): boolean => {
       this.latest = task;
       const fingerprint = `${task.status}\u0000${task.statusMessage ?? ''}\u0000${Object.keys(task.inputRequests ?? {}).join(',')}`;
       const changed = fingerprint !== previous;
       if (changed) onChange?.(task);
-      if (changed || (everyInputRound && task.status === 'input_required')) {
-        previous = fingerprint;
+      previous = fingerprint;
+      return changed || (everyInputRound && task.status === 'input_required');
+    };
+    const pushed = await this.ops.followTask?.(taskId, signal);
+    if (pushed) {
+      try {
+        for await (const task of pushed) {
+          if (news(task)) yield task;
+          if (isTerminal(task.status)) return;
+        }
+      } finally {
+        await pushed.close();
+      }
+    }
+    let delay = this.ops.initialPollMs;
+    for (;;) {
+      signal?.throwIfAborted();
+      const task = await this.ops.getTask(taskId, signal);
+      if (news(task)) {
         yield task;
         if (task.status === 'input_required') delay = this.ops.initialPollMs;
       }

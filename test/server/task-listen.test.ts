@@ -140,16 +140,15 @@ describe.each(engineCases)(
       expect((await stream.rest()).map((rest) => rest.result?.resultType)).toEqual(['complete']);
     });
 
-    it("acknowledges no task ids for another principal's tasks, and ends at once", async () => {
+    it("acknowledges an empty list for another principal's tasks, and ends at once", async () => {
       const alices = await createTask(url, 'hold', 'alice');
       const stream = await openListen(url, { taskIds: [alices] }, { token: 'bob', id: 'bob-1' });
       const messages = await stream.rest();
       expect(messages).toHaveLength(2);
       expect(messages[0]).toMatchObject({
         method: 'notifications/subscriptions/acknowledged',
-        params: { notifications: {}, _meta: { [SUBSCRIPTION_ID]: 'bob-1' } },
+        params: { notifications: { taskIds: [] }, _meta: { [SUBSCRIPTION_ID]: 'bob-1' } },
       });
-      expect(messages[0]!.params!.notifications).not.toHaveProperty('taskIds');
       expect(messages[1]).toMatchObject({ id: 'bob-1', result: { resultType: 'complete' } });
       await rpc(url, 'tasks/cancel', { taskId: alices }, { token: 'alice' });
     });

@@ -174,7 +174,8 @@ export async function openTaskListen(
           },
         });
       };
-      const notifications = accepted.length > 0 ? { taskIds: accepted } : {};
+      // An empty list still says task notifications are served here, just for none of these ids.
+      const notifications = { taskIds: accepted };
       write(notification('notifications/subscriptions/acknowledged', { notifications }, subscriptionId));
       for (const taskId of accepted) {
         const record = reporter.initial.get(taskId);
