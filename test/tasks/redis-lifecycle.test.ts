@@ -27,6 +27,39 @@ describe.runIf(enabled)('Redis engine lifecycle', () => {
     }
   });
 
+  it('opens its task-creation connection only when it first creates a task (a worker process never does)', async () => {
+    const name = uniqueName('connections');
+    // Connections the engine makes are duplicates of this one, so they carry its name in CLIENT LIST.
+    const redis = new Redis(REDIS_URL, { connectionName: name, lazyConnect: true });
+    const observer = new Redis(REDIS_URL);
+    const held = async () =>
+      (await observer.client('LIST'))
+        .toString()
+        .split('\n')
+        .filter((line) => line.includes(` name=${name} `)).length;
+    const engine = new RedisTaskEngine({ redis, name, prefix: TEST_PREFIX });
+    try {
+      await redis.connect();
+      await engine.start({ runner: async () => ({ type: 'result', result: { content: [] } }) });
+      const running = await held();
+      expect(running).toBeGreaterThan(0);
+      await engine.create({
+        taskId: `t-${name}`,
+        toolName: 'noop',
+        owner: 'anonymous',
+        args: {},
+        ttlMs: 60_000,
+        pollIntervalMs: 1_000,
+        context: '{}',
+      });
+      expect(await held()).toBe(running + 1);
+    } finally {
+      await engine.close();
+      redis.disconnect();
+      observer.disconnect();
+    }
+  });
+
   it('lets a process that used it exit by itself after close()', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', EXIT_FIXTURE], {
       env: { ...process.env, REDIS_URL, SERVER_NAME: uniqueName('exit') },

@@ -60,22 +60,26 @@ export class BullMQTaskQueue implements TaskQueue {
     // Connection trouble is reported by the engine's own listener on the shared connection.
     this.producer.on('error', () => {});
     await this.producer.waitUntilReady();
-    // BullMQ defined its scripts on the shared connection; the one that adds a job is all a creation needs.
-    const transactionRedis = this.options.transactionConnection?.() ?? this.connection.duplicate();
-    for (const [name, script] of Object.entries(scriptsOf(this.connection))) {
-      if (name.startsWith(ADD_JOB_SCRIPT)) transactionRedis.defineCommand(name, script);
-    }
-    this.transactionRedis = transactionRedis;
-    if (transactionRedis.status === 'wait') await transactionRedis.connect();
   }
 
   async enqueue(job: QueuedLeg, options: { delayMs?: number } = {}): Promise<void> {
     await this.queue().add('leg', job, jobOptions(job, options.delayMs));
   }
 
-  /** A MULTI on the transaction connection (see {@link BullMQTaskQueueOptions.transactionConnection}). */
+  /**
+   * A MULTI on the transaction connection (see {@link BullMQTaskQueueOptions.transactionConnection}), opened by the
+   * first creation: a process that only runs legs never opens it.
+   */
   transaction(): ScriptTransaction {
-    if (!this.transactionRedis) throw new Error('The task queue is not open: start the engine first.');
+    this.queue();
+    if (!this.transactionRedis) {
+      const transactionRedis = this.options.transactionConnection?.() ?? this.connection.duplicate();
+      // BullMQ defined its scripts on the shared connection; the one that adds a job is all a creation needs.
+      for (const [name, script] of Object.entries(scriptsOf(this.connection))) {
+        if (name.startsWith(ADD_JOB_SCRIPT)) transactionRedis.defineCommand(name, script);
+      }
+      this.transactionRedis = transactionRedis;
+    }
     return this.transactionRedis.multi() as ScriptTransaction;
   }
 
