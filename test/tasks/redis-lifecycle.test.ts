@@ -33,8 +33,7 @@ describe.runIf(enabled)('Redis engine lifecycle', () => {
     const redis = new Redis(REDIS_URL, { connectionName: name, lazyConnect: true });
     const observer = new Redis(REDIS_URL);
     const held = async () =>
-      (await observer.client('LIST'))
-        .toString()
+      String(await observer.client('LIST'))
         .split('\n')
         .filter((line) => line.includes(` name=${name} `)).length;
     const engine = new RedisTaskEngine({ redis, name, prefix: TEST_PREFIX });
