@@ -10,7 +10,7 @@
 import type { ClientCapabilities, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { callerDetails } from '../context/capture.js';
 import * as legacy from '../wire/legacy/index.js';
-import { interceptRequest } from '../wire/sdk-read-task-gap.js';
+import { interceptRequest } from '../wire/sdk-gaps/index.js';
 import type { Registration } from './ambient-calls.js';
 import {
   type ExtraKind,

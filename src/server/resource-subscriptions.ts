@@ -5,7 +5,7 @@
  * to notify later, so it does not offer subscriptions.
  */
 import type { McpServer } from '@modelcontextprotocol/server';
-import { onServerClose } from '../wire/sdk-gaps.js';
+import { onServerClose } from '../wire/sdk-gaps/index.js';
 
 export class ResourceSubscriptions {
   private readonly subscribed = new Map<McpServer, Set<string>>();

@@ -20,7 +20,7 @@ import {
   dispatchedElsewhere,
   rejectMalformedInputResponses,
   serveToolCalls,
-} from '../wire/sdk-gaps.js';
+} from '../wire/sdk-gaps/index.js';
 import { ambientCalls, type Registration, register } from './ambient-calls.js';
 import { serveExtraTasks } from './extra-serving.js';
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';

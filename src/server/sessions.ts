@@ -13,7 +13,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import { principalOf } from '../auth/principal.js';
-import { onServerClose } from '../wire/sdk-gaps.js';
+import { onServerClose } from '../wire/sdk-gaps/index.js';
 import type { ServerLogger } from './logger.js';
 
 export interface SessionOptions {

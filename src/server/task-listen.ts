@@ -1,14 +1,14 @@
 /**
  * Pushed task notifications over Streamable HTTP on 2026-07-28: the `subscriptions/listen` requests that name task
  * ids, bound to the caller. The stream itself is the wire's (`wire/modern/task-listen.ts`); getting the requests
- * past the SDK is a gap of its own (`wire/sdk-listen-gap.ts`). Changes reach the stream through the task engine's
- * watch, which follows the engine's event bus, so a task running in a worker process is reported by whichever front
- * end holds the stream.
+ * past the SDK is a gap of its own (`wire/sdk-gaps/task-listen.ts`). Changes reach the stream through the task
+ * engine's watch, which follows the engine's event bus, so a task running in a worker process is reported by
+ * whichever front end holds the stream.
  */
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode, toJsonRpcError } from '../errors.js';
 import { openTaskListen, readTaskListen, type TaskListenPort } from '../wire/modern/task-listen.js';
-import { TaskListenGate } from '../wire/sdk-listen-gap.js';
+import { TaskListenGate } from '../wire/sdk-gaps/index.js';
 import type { ServerInternals } from './sdk-server.js';
 import type { TaskService } from './task-service.js';
 

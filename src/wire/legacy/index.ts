@@ -8,7 +8,7 @@ import type { AuthInfo, CallToolRequest, McpServer, ServerContext } from '@model
 import type { ServerLogger } from '../../server/logger.js';
 import type { ToolDefinition } from '../../server/registry.js';
 import type { CallerInfo, TaskService } from '../../server/task-service.js';
-import { asLegacyCreateTaskResult, notifyOnConnection, onServerClose } from '../sdk-gaps.js';
+import { asLegacyCreateTaskResult, notifyOnConnection, onServerClose } from '../sdk-gaps/index.js';
 import { serveLegacyTaskMethods } from './methods.js';
 import { relayForConnection } from './notifications.js';
 import { requestedTtl } from './routing.js';

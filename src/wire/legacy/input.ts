@@ -15,7 +15,8 @@ import { abbreviate, jsonKind, ProtocolErrorCode } from '../../errors.js';
 import type { ServerLogger } from '../../server/logger.js';
 import type { TaskService } from '../../server/task-service.js';
 import type { InputRequestEntry, TaskRecord } from '../../tasks/types.js';
-import { isPlainObject, readJsonRpcResponse, sendTaskRequest, writeOnRequestStream } from '../sdk-gaps.js';
+import { isPlainObject } from '../json-body.js';
+import { readJsonRpcResponse, sendTaskRequest, writeOnRequestStream } from '../sdk-gaps/index.js';
 import type { ServingUnit } from './index.js';
 import { relatedTaskMeta } from './shapes.js';
 

@@ -10,7 +10,7 @@ import { ProtocolError, ProtocolErrorCode } from '../../errors.js';
 import type { ServerLogger } from '../../server/logger.js';
 import type { TaskService } from '../../server/task-service.js';
 import { isTerminal } from '../../tasks/types.js';
-import { sendNotification, serveTaskMethod } from '../sdk-gaps.js';
+import { sendNotification, serveTaskMethod } from '../sdk-gaps/index.js';
 import type { ServingUnit } from './index.js';
 import { InputForwarder } from './input.js';
 import { followTask, NotificationRelay } from './notifications.js';

@@ -19,7 +19,7 @@ import {
 } from '../../errors.js';
 import type { ToolDefinition } from '../../server/registry.js';
 import type { TaskService } from '../../server/task-service.js';
-import { serveTaskMethod } from '../sdk-gaps.js';
+import { serveTaskMethod } from '../sdk-gaps/index.js';
 import { detailedTask } from './shapes.js';
 
 /** The capabilities this request declares (2026-07-28 carries them per request, in `_meta`). */

@@ -1,6 +1,7 @@
 /**
- * A workaround for what SDK 2.4 cannot do on the wire (the others are in sdk-gaps.ts): seeing `params.task` on a
- * 2025-11-25 `resources/read` or `prompts/get`, so that resources and prompts can run as tasks.
+ * Seeing `params.task` on a 2025-11-25 `resources/read` or `prompts/get`, so that resources and prompts can run as
+ * tasks. SDK v2 deleted this era's task machinery (2.0.0-alpha.3, upstream PR #2128) and keeps its task field on
+ * `tools/call` only; no upstream issue is filed for these two requests (tasks tracking: typescript-sdk #2189).
  */
 import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';

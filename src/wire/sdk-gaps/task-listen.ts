@@ -13,8 +13,8 @@
  * admitted request the SDK's own stream is dropped for taskmcp's. A request the SDK refused keeps the SDK's answer.
  * When the SDK grows an extension seam for listen filters, this module goes.
  */
-import { asksForTaskNotifications } from './modern/task-listen.js';
-import { isPlainObject, readAtMost } from './sdk-gaps.js';
+import { isPlainObject, readAtMost } from '../json-body.js';
+import { asksForTaskNotifications } from '../modern/task-listen.js';
 
 /** A listen request body larger than this is left to the SDK (it names at most a thousand task ids). */
 const MAX_LISTEN_BYTES = 256 * 1024;
