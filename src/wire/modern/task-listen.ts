@@ -14,7 +14,7 @@
 import { SERVER_INFO_META_KEY, SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode, TASKS_EXTENSION, tasksExtensionRequired } from '../../errors.js';
 import { isTerminal, type TaskRecord } from '../../tasks/types.js';
-import { isPlainObject } from '../sdk-gaps.js';
+import { isPlainObject } from '../json-body.js';
 import { detailedTask } from './shapes.js';
 
 /** What the listen stream needs from the server: the caller's tasks, read and watched. */
