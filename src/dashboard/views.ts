@@ -5,9 +5,8 @@
  * and the record's own internals (answers to input requests, opaque request state, progress tokens, reconciler
  * bookkeeping) stay on the server too.
  */
-import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { JsonRpcErrorObject } from '../errors.js';
-import type { TaskRecord, TaskStatus } from '../tasks/types.js';
+import type { TaskRecord, TaskResult, TaskStatus } from '../tasks/types.js';
 
 export const STATUSES: readonly TaskStatus[] = [
   'working',
@@ -34,7 +33,7 @@ export interface TaskSummary {
 
 export interface TaskDetail extends TaskSummary {
   args: Record<string, unknown>;
-  result?: CallToolResult;
+  result?: TaskResult;
   error?: JsonRpcErrorObject;
   /** What the task waits for while `input_required` (method and parameters of each request). */
   inputRequests?: Record<string, { method: string; params?: Record<string, unknown> }>;

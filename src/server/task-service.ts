@@ -17,7 +17,7 @@ import { missingInputCapabilities, undeclaredInputError } from './input-capabili
 import { parseArguments, runHandler } from './invoke.js';
 import type { ServerLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
-import type { ToolDefinition, ToolRegistry } from './registry.js';
+import type { ResolvedTaskOptions, ToolDefinition, ToolRegistry } from './registry.js';
 
 const plainSnapshots = snapshotCodec(undefined);
 
@@ -27,6 +27,17 @@ export interface CallerInfo extends CallerDetails {
   requestState?: string;
   /** The creating request's progress token, kept for the task's life (2025-11-25 era). */
   progressToken?: string | number;
+}
+
+/**
+ * What creating a task needs of what the task runs: the name it is filed under (a tool's, or `resource:<name>` /
+ * `prompt:<name>` on the 2025-11-25 era), the version recorded with it, and its task settings. A registered tool's
+ * `ToolDefinition` is one as it is.
+ */
+export interface TaskTarget {
+  name: string;
+  config: Pick<ToolDefinition['config'], 'version'>;
+  task: ResolvedTaskOptions;
 }
 
 /** Tasks per `tasks/list` page when the server sets no other size. */
@@ -60,27 +71,28 @@ export class TaskService {
   ) {}
 
   /**
-   * Create a task for a validated `tools/call`; resolves once `tasks/get` from any front end would find it.
-   * `args` are the arguments as received and as the tool's schema parsed them: the task keeps the received ones
-   * less what the schema strips. `ttlMs` is the retention the client asked for (clamped to the server's bounds);
-   * the tool's own ttl otherwise.
+   * Create a task for a validated `tools/call` (or 2025-11-25 `resources/read`, `prompts/get`); resolves once
+   * `tasks/get` from any front end would find it. `args` are the arguments as received and as the tool's schema
+   * parsed them: the task keeps the received ones less what the schema strips. `ttlMs` is the retention the client
+   * asked for (clamped to the server's bounds); the target's own ttl otherwise.
    */
   async create(
-    tool: ToolDefinition,
+    target: TaskTarget,
     args: { raw: Record<string, unknown>; parsed: unknown },
     caller: CallerInfo,
     ttlMs?: number,
   ): Promise<TaskRecord> {
     const kept = keptArguments(args.raw, args.parsed);
     const problem = argumentProblem(kept, this.options.arguments ?? ARGUMENT_LIMITS);
-    if (problem) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${problem} (tool '${tool.name}')`);
+    if (problem)
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${problem} (tool '${target.name}')`);
     const taskId = newTaskId();
     const context = storeSnapshot(
       taskId,
       {
         requestId: caller.requestId,
-        toolName: tool.name,
-        toolVersion: tool.config.version,
+        toolName: target.name,
+        toolVersion: target.config.version,
         sessionId: caller.sessionId,
         authInfo: caller.authInfo,
         http: caller.http,
@@ -93,22 +105,22 @@ export class TaskService {
     const ttl = this.options.ttl;
     const spec = {
       taskId,
-      toolName: tool.name,
+      toolName: target.name,
       owner: principalOf(caller.authInfo),
       args: kept,
       ttlMs:
         ttlMs === undefined || !ttl
-          ? (ttlMs ?? tool.task.ttlMs)
+          ? (ttlMs ?? target.task.ttlMs)
           : Math.min(Math.max(ttlMs, ttl.minMs), ttl.maxMs),
-      pollIntervalMs: tool.task.pollIntervalMs,
-      timeoutMs: tool.task.timeoutMs,
-      retry: tool.task.retry,
+      pollIntervalMs: target.task.pollIntervalMs,
+      timeoutMs: target.task.timeoutMs,
+      retry: target.task.retry,
       inputResponses: caller.inputResponses,
       requestState: caller.requestState,
       progressToken: caller.progressToken,
       context,
     };
-    return traceTaskCreation(tool.name, () =>
+    return traceTaskCreation(target.name, () =>
       this.engineCall('creating a task', () => this.engine.create(spec, this.options.limits)),
     );
   }

@@ -1,9 +1,22 @@
-import type { CallToolResult } from '@modelcontextprotocol/server';
+import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/server';
 import type { JsonRpcErrorObject } from '../errors.js';
 
 import type { TaskStatus } from '../protocol.js';
 
 export { isTerminal, type TaskStatus, TERMINAL_STATUSES } from '../protocol.js';
+
+/**
+ * What a completed task answers on `tasks/result`: the result of the request that created it. A tool's task ends
+ * with a `CallToolResult`; on the 2025-11-25 era a resource's with a `ReadResourceResult` and a prompt's with a
+ * `GetPromptResult` (their tasks are filed as `resource:<name>` and `prompt:<name>`). Use {@link isCallToolResult}
+ * to read a tool's.
+ */
+export type TaskResult = CallToolResult | ReadResourceResult | GetPromptResult;
+
+/** Whether a task's result is a tool's (the others have `contents` or `messages`, never `content`). */
+export function isCallToolResult(result: TaskResult | undefined): result is CallToolResult {
+  return result !== undefined && Array.isArray((result as { content?: unknown }).content);
+}
 
 /** One server→client request a task is waiting on (`elicitation/create`, `sampling/createMessage`, `roots/list`). */
 export interface InputRequestEntry {
@@ -76,7 +89,7 @@ export interface TaskRecord {
    * it until the task ends, from whichever process holds the client's stream.
    */
   progressToken?: string | number;
-  result?: CallToolResult;
+  result?: TaskResult;
   error?: JsonRpcErrorObject;
 }
 
@@ -120,7 +133,7 @@ export interface LegRun {
 
 /** How a leg ended. Throwing from a runner is treated like `{ type: 'thrown' }` with a generic message. */
 export type LegOutcome =
-  | { type: 'result'; result: CallToolResult }
+  | { type: 'result'; result: TaskResult }
   | { type: 'error'; error: JsonRpcErrorObject }
   /** The handler threw: retried while attempts remain, otherwise `result` (an `isError` result) completes the task. */
   | { type: 'thrown'; message: string; result: CallToolResult }

@@ -6,8 +6,7 @@
  */
 import type { AuthInfo, CallToolRequest, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { ServerLogger } from '../../server/logger.js';
-import type { ToolDefinition } from '../../server/registry.js';
-import type { CallerInfo, TaskService } from '../../server/task-service.js';
+import type { CallerInfo, TaskService, TaskTarget } from '../../server/task-service.js';
 import { asLegacyCreateTaskResult, notifyOnConnection, onServerClose } from '../sdk-gaps/index.js';
 import { serveLegacyTaskMethods } from './methods.js';
 import { relayForConnection } from './notifications.js';
@@ -44,11 +43,11 @@ export type ServingUnit = 'connection' | 'request';
 
 export interface LegacyTasks {
   /**
-   * Create the task for a task-augmented `tools/call` (or `resources/read`, `prompts/get`: `tool` is then the
-   * resource's or prompt's task target) and answer with its `CreateTaskResult`.
+   * Create the task for a task-augmented `tools/call` (or `resources/read`, `prompts/get`, filed under the
+   * resource's or prompt's task name) and answer with its `CreateTaskResult`.
    */
   createTask(
-    tool: ToolDefinition,
+    target: TaskTarget,
     args: { raw: Record<string, unknown>; parsed: unknown },
     caller: CallerInfo,
     params: CallToolRequest['params'] | Record<string, unknown>,
@@ -75,9 +74,9 @@ export function serveLegacyTasks(
   };
 
   return {
-    async createTask(tool, args, caller, params, ctx) {
+    async createTask(target, args, caller, params, ctx) {
       const progressToken = ctx.mcpReq._meta?.progressToken;
-      const record = await tasks.create(tool, args, { ...caller, progressToken }, requestedTtl(params));
+      const record = await tasks.create(target, args, { ...caller, progressToken }, requestedTtl(params));
       if (unit === 'connection') {
         const authInfo: AuthInfo | undefined = caller.authInfo;
         relay(record.taskId, () =>

@@ -3,16 +3,17 @@
  * and the `tasks/result` payload. Records are era-neutral; this era's one different reading is that a tool result
  * with `isError: true` ends the task `failed` (2026-07-28 says `completed`), with the result still retrievable.
  */
-import { type CallToolResult, RELATED_TASK_META_KEY } from '@modelcontextprotocol/server';
+import { RELATED_TASK_META_KEY } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode } from '../../errors.js';
 import { retentionFromCreation } from '../../tasks/transitions.js';
-import type { TaskRecord, TaskStatus } from '../../tasks/types.js';
+import { isCallToolResult, type TaskRecord, type TaskResult, type TaskStatus } from '../../tasks/types.js';
 
 export { RELATED_TASK_META_KEY };
 
-/** The task's status as this era reports it. */
+/** The task's status as this era reports it (only a tool's result has `isError`). */
 export function legacyStatus(record: TaskRecord): TaskStatus {
-  return record.status === 'completed' && record.result?.isError === true ? 'failed' : record.status;
+  const toolError = isCallToolResult(record.result) && record.result.isError === true;
+  return record.status === 'completed' && toolError ? 'failed' : record.status;
 }
 
 /** The `Task` object: `tasks/get`, `tasks/cancel`, `tasks/list` entries and `notifications/tasks/status` params. */
@@ -42,10 +43,11 @@ export function relatedTaskMeta(taskId: string): Record<string, { taskId: string
 }
 
 /**
- * What `tasks/result` answers for a terminal task: exactly what the `tools/call` would have returned (tagged with
- * the related-task `_meta`), or the same JSON-RPC error thrown.
+ * What `tasks/result` answers for a terminal task: exactly what the request that created it (`tools/call`,
+ * `resources/read` or `prompts/get`) would have returned, tagged with the related-task `_meta`, or the same JSON-RPC
+ * error thrown.
  */
-export function taskPayload(record: TaskRecord): CallToolResult {
+export function taskPayload(record: TaskRecord): TaskResult {
   if (record.status === 'completed' && record.result) {
     const result = record.result;
     return { ...result, _meta: { ...result._meta, ...relatedTaskMeta(record.taskId) } };
@@ -62,7 +64,8 @@ export function taskPayload(record: TaskRecord): CallToolResult {
   );
 }
 
-function firstText(result: CallToolResult | undefined): string | undefined {
-  const block = result?.content.find((item) => item.type === 'text');
+function firstText(result: TaskResult | undefined): string | undefined {
+  if (!isCallToolResult(result)) return undefined;
+  const block = result.content.find((item) => item.type === 'text');
   return block?.type === 'text' ? block.text : undefined;
 }
