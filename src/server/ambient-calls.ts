@@ -18,7 +18,6 @@ import { callerDetails } from '../context/capture.js';
 import { runWithContext } from '../context/context.js';
 import { ProtocolError, ProtocolErrorCode, ToolError } from '../errors.js';
 import { TASK_MODE_META } from '../protocol.js';
-import type { ResourceTaskOptions } from './extra-tasks.js';
 import { withDeadline } from './invoke.js';
 import type { ServerLogger } from './logger.js';
 import {
@@ -29,7 +28,7 @@ import {
   type ResourceCall,
   runLayeredMiddleware,
 } from './middleware.js';
-import type { ResolvedTaskOptions } from './registry.js';
+import type { ResolvedTaskOptions, ResourceTaskOptions } from './registry.js';
 import { requestContext } from './request-context.js';
 
 export type ResourceConfig = Parameters<McpServer['registerResource']>[2] &
@@ -63,7 +62,7 @@ export interface ResourceRegistration {
   uriOrTemplate: string | ResourceTemplate;
   metadata: ResourceConfig;
   read: ReadResourceCallback | ReadResourceTemplateCallback;
-  /** Its task settings, set when the server starts (from `metadata.task`); absent when it never runs as a task. */
+  /** Its task settings, resolved at registration (from `metadata.task`); absent when it never runs as a task. */
   task?: ResolvedTaskOptions;
   /** The middleware of the servers it was mounted from, outermost first. */
   layers?: readonly MiddlewareLayer[];
@@ -74,7 +73,7 @@ export interface PromptRegistration {
   name: string;
   config: PromptConfig<StandardSchemaWithJSON | undefined>;
   render: PromptCallback<StandardSchemaWithJSON> | PromptCallback<undefined>;
-  /** Its task settings, set when the server starts (from `config.task`); absent when it never runs as a task. */
+  /** Its task settings, resolved at registration (from `config.task`); absent when it never runs as a task. */
   task?: ResolvedTaskOptions;
   /** The middleware of the servers it was mounted from, outermost first. */
   layers?: readonly MiddlewareLayer[];

@@ -5,12 +5,12 @@
  * Mounting copies the child's registrations at that moment, and the child refuses registrations afterwards, rather
  * than delegating to the child at call time: a task is created by one process and run by another (`taskmcp worker`
  * loads the parent's module), so every tool must be in the parent's registry by name when the module has loaded.
- * The copied tools keep what the child resolved (task mode, ttl, retry, timeout, dependencies) and run on the
- * parent's engine; the child's middleware goes with them as a layer inside the parent's.
+ * The copied tools keep what the child resolved (task mode, ttl, retry, timeout, dependencies), as its resources and
+ * prompts keep their task settings, and run on the parent's engine; the child's middleware goes with them as a layer
+ * inside the parent's.
  */
 import { ResourceTemplate } from '@modelcontextprotocol/server';
 import type { Registration } from './ambient-calls.js';
-import { checkExtraTask } from './extra-tasks.js';
 import type { Middleware, MiddlewareLayer } from './middleware.js';
 import { checkToolName, type ToolDefinition, type ToolRegistry } from './registry.js';
 
@@ -23,7 +23,7 @@ export interface MountOptions {
 export interface Composable {
   name: string;
   registry: ToolRegistry;
-  extras: Registration[];
+  resourcesAndPrompts: Registration[];
   middleware: readonly Middleware[];
 }
 
@@ -43,7 +43,7 @@ export function mountServer(parent: Composable, child: Composable, options: Moun
     name: `${prefix}_${tool.name}`,
     layers: withLayer(tool.name, tool.layers),
   }));
-  const extras = child.extras.map((registration): Registration => {
+  const resourcesAndPrompts = child.resourcesAndPrompts.map((registration): Registration => {
     const layers = withLayer(registration.name, registration.layers);
     const name = `${prefix}_${registration.name}`;
     if (registration.kind === 'prompt') return { ...registration, name, layers };
@@ -65,20 +65,19 @@ export function mountServer(parent: Composable, child: Composable, options: Moun
     if (parent.registry.get(tool.name)) throw refuse(`a tool named '${tool.name}' is already registered`);
     checkToolName(tool.name);
   }
-  for (const registration of extras) {
-    const clash = clashOf(parent.extras, registration);
+  for (const registration of resourcesAndPrompts) {
+    const clash = clashOf(parent.resourcesAndPrompts, registration);
     if (clash) throw refuse(`${clash} is already registered`);
   }
   for (const tool of tools) parent.registry.add(tool);
-  parent.extras.push(...extras);
+  parent.resourcesAndPrompts.push(...resourcesAndPrompts);
 }
 
 /** Add a resource or prompt registration, refusing one the SDK would refuse (later, on the first request). */
 export function addRegistration(owner: Composable, registration: Registration): void {
-  checkExtraTask(registration);
-  const clash = clashOf(owner.extras, registration);
+  const clash = clashOf(owner.resourcesAndPrompts, registration);
   if (clash) throw new Error(`On '${owner.name}', ${clash} is already registered.`);
-  owner.extras.push(registration);
+  owner.resourcesAndPrompts.push(registration);
 }
 
 /**
@@ -128,15 +127,18 @@ function prefixTemplate(template: ResourceTemplate, prefix: string): ResourceTem
   });
 }
 
-/** What `registration` collides with among `extras`, described for an error message; `undefined` if nothing. */
-function clashOf(extras: readonly Registration[], registration: Registration): string | undefined {
+/** What `registration` collides with among `resourcesAndPrompts`, described for an error message; `undefined` if nothing. */
+function clashOf(
+  resourcesAndPrompts: readonly Registration[],
+  registration: Registration,
+): string | undefined {
   if (registration.kind === 'prompt') {
-    return extras.some((other) => other.kind === 'prompt' && other.name === registration.name)
+    return resourcesAndPrompts.some((other) => other.kind === 'prompt' && other.name === registration.name)
       ? `a prompt named '${registration.name}'`
       : undefined;
   }
   const key = uriKey(registration.uriOrTemplate);
-  for (const other of extras) {
+  for (const other of resourcesAndPrompts) {
     if (other.kind !== 'resource') continue;
     if (uriKey(other.uriOrTemplate) === key) return `a resource with the URI ${key}`;
     // The SDK keys templates by name (fixed resources by URI).

@@ -1,6 +1,6 @@
 /**
- * Checks of what a server and its tools are configured with, run when the server is constructed and when a tool is
- * registered. A misspelt or impossible setting must stop the program at startup with a message naming the setting
+ * Checks of what a server and its tools, resources and prompts are configured with, run when the server is
+ * constructed and when a tool, resource or prompt is registered. A misspelt or impossible setting must stop the program at startup with a message naming the setting
  * and what it accepts; ignored, an unknown key (`perpetual`, `defaultTTLMs`) silently leaves the default in place.
  *
  * The lists of known keys are typed against the option interfaces, so adding an option without listing it here
@@ -9,9 +9,8 @@
 import type { DashboardOptions } from '../dashboard/index.js';
 import type { MetricsOptions } from '../metrics/task-metrics.js';
 import type { RetryPolicy } from '../tasks/types.js';
-import type { ResourceTaskOptions } from './extra-tasks.js';
 import { DEFAULT_MIN_TTL_MS, DEFAULTS, type TaskMCPOptions } from './options.js';
-import type { TaskMode, TaskOptions } from './registry.js';
+import type { ResourceTaskOptions, TaskMode, TaskOptions } from './registry.js';
 import type { SessionOptions } from './sessions.js';
 
 type KeyList<T> = { [K in keyof Required<T>]: true };

@@ -31,6 +31,9 @@ export interface TaskOptions {
   retry?: RetryPolicy;
 }
 
+/** A resource's, resource template's or prompt's `task` options: as a tool's, less `retry` and `timeoutMs`. */
+export type ResourceTaskOptions = Pick<TaskOptions, 'mode' | 'ttlMs' | 'pollIntervalMs'>;
+
 type Infer<S> = S extends StandardSchemaWithJSON
   ? StandardSchemaWithJSON.InferOutput<S>
   : Record<string, never>;

@@ -22,13 +22,13 @@ import {
   serveToolCalls,
 } from '../wire/sdk-gaps/index.js';
 import { ambientCalls, type Registration, register } from './ambient-calls.js';
-import { serveExtraTasks } from './extra-serving.js';
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler, withDeadline } from './invoke.js';
 import type { ServerLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
 import type { ToolRegistry } from './registry.js';
 import { requestContext } from './request-context.js';
+import { serveResourcePromptTasks } from './resource-prompt-tasks/serving.js';
 import type { ResourceSubscriptions } from './resource-subscriptions.js';
 import type { TaskService } from './task-service.js';
 
@@ -41,7 +41,7 @@ export interface ServerInternals {
   registry: ToolRegistry;
   tasks: TaskService;
   /** Resource and prompt registrations, replayed onto every SDK server instance; their calls go through `calls`. */
-  extras: readonly Registration[];
+  resourcesAndPrompts: readonly Registration[];
   /** Around every tool handler run (foreground and task legs), resource read and prompt get. */
   middleware: readonly Middleware[];
   maskErrorDetails: boolean;
@@ -100,10 +100,11 @@ export function buildSdkServer(
   );
   if (era === 'modern') modern.serveModernTaskMethods(server, internals.tasks);
   const calls = ambientCalls({ ...internals, clientCapabilities });
-  for (const registration of internals.extras) {
+  for (const registration of internals.resourcesAndPrompts) {
     register(server, calls, registration, { advertiseTaskMode: era === 'legacy' });
   }
-  if (legacyTasks) serveExtraTasks(server, internals.extras, legacyTasks, clientCapabilities);
+  if (legacyTasks)
+    serveResourcePromptTasks(server, internals.resourcesAndPrompts, legacyTasks, clientCapabilities);
   const { resources, prompts } = server.server.getCapabilities();
   server.server.registerCapabilities({
     ...(resources ? { resources: { ...resources, listChanged: false } } : {}),

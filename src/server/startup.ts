@@ -10,12 +10,11 @@ import { resolveEngine } from '../tasks/resolve.js';
 import { loadTracing } from '../tracing/load.js';
 import type { Registration } from './ambient-calls.js';
 import { ARGUMENT_LIMITS } from './arguments.js';
-import { withExtraLegs } from './extra-legs.js';
-import { resolveExtras } from './extra-tasks.js';
 import type { ServerLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
 import { DEFAULT_MIN_TTL_MS, type TaskMCPOptions } from './options.js';
 import type { TaskDefaults, ToolRegistry } from './registry.js';
+import { withResourcePromptLegs } from './resource-prompt-tasks/legs.js';
 import type { ResourceSubscriptions } from './resource-subscriptions.js';
 import type { ServerInternals } from './sdk-server.js';
 import { TaskService } from './task-service.js';
@@ -26,7 +25,7 @@ export interface StartupParts {
   version: string;
   options: TaskMCPOptions;
   registry: ToolRegistry;
-  extras: Registration[];
+  resourcesAndPrompts: Registration[];
   middleware: Middleware[];
   defaults: TaskDefaults;
   log: ServerLogger;
@@ -44,8 +43,8 @@ export async function startServer(
 ): Promise<ServerInternals> {
   const { options, log } = parts;
   const settings = options.tasks;
-  // Resource and prompt task settings take this server's defaults (checked here, before anything starts).
-  const extras = resolveExtras(parts.extras, parts.defaults);
+  // What is served is what was registered by the time the server starts.
+  const resourcesAndPrompts = [...parts.resourcesAndPrompts];
   const engine = await resolveEngine(settings?.engine, {
     name: parts.name,
     concurrency: settings?.concurrency,
@@ -73,8 +72,8 @@ export async function startServer(
   });
   await engine.start({
     // Tool legs run in the task service; resource and prompt legs (2025-11-25 tasks) beside it.
-    runner: withExtraLegs(tasks.runLeg, {
-      extras,
+    runner: withResourcePromptLegs(tasks.runLeg, {
+      registrations: resourcesAndPrompts,
       middleware: parts.middleware,
       maskErrorDetails,
       log,
@@ -89,7 +88,7 @@ export async function startServer(
     instructions: options.instructions,
     registry: parts.registry,
     tasks,
-    extras,
+    resourcesAndPrompts,
     middleware: parts.middleware,
     maskErrorDetails,
     shutdown: parts.shutdown,

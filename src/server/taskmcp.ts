@@ -41,6 +41,7 @@ import {
   type ToolHandler,
   ToolRegistry,
 } from './registry.js';
+import { withTaskSettings } from './resource-prompt-tasks/task-options.js';
 import { ResourceSubscriptions } from './resource-subscriptions.js';
 import { buildSdkServer, type ServerInternals } from './sdk-server.js';
 import { type HttpRoute, isLoopback, type RunningHttpServer, serveHttp } from './serve.js';
@@ -59,7 +60,7 @@ export class TaskMCP {
   readonly version: string;
   private readonly options: TaskMCPOptions;
   private readonly registry = new ToolRegistry();
-  private readonly extras: Registration[] = [];
+  private readonly resourcesAndPrompts: Registration[] = [];
   private readonly middleware: Middleware[] = [];
   private readonly defaults: TaskDefaults;
   private readonly log: ServerLogger;
@@ -135,7 +136,8 @@ export class TaskMCP {
     read: ReadResourceCallback | ReadResourceTemplateCallback,
   ): this {
     this.checkNotMounted(`Register resource '${name}'`);
-    addRegistration(this.composable(), { kind: 'resource', name, uriOrTemplate, metadata, read });
+    const registration = { kind: 'resource' as const, name, uriOrTemplate, metadata, read };
+    addRegistration(this.composable(), withTaskSettings(registration, this.defaults));
     return this;
   }
 
@@ -146,12 +148,13 @@ export class TaskMCP {
     render: PromptCallback<Args extends StandardSchemaWithJSON ? Args : undefined>,
   ): this {
     this.checkNotMounted(`Register prompt '${name}'`);
-    addRegistration(this.composable(), {
-      kind: 'prompt',
+    const registration = {
+      kind: 'prompt' as const,
       name,
       config,
       render: render as PromptCallback<StandardSchemaWithJSON>,
-    });
+    };
+    addRegistration(this.composable(), withTaskSettings(registration, this.defaults));
     return this;
   }
 
@@ -342,7 +345,8 @@ export class TaskMCP {
   }
 
   private composable(): Composable {
-    return { name: this.name, registry: this.registry, extras: this.extras, middleware: this.middleware };
+    const { name, registry, resourcesAndPrompts, middleware } = this;
+    return { name, registry, resourcesAndPrompts, middleware };
   }
 
   private checkNotMounted(what: string): void {
@@ -383,7 +387,7 @@ export class TaskMCP {
         version: this.version,
         options: this.options,
         registry: this.registry,
-        extras: this.extras,
+        resourcesAndPrompts: this.resourcesAndPrompts,
         middleware: this.middleware,
         defaults: this.defaults,
         log: this.log,

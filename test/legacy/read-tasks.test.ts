@@ -11,6 +11,7 @@ import {
   McpError,
   ReadResourceResultSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { TaskMCP } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineCases } from '../engines.js';
 import { createReadTasksServer } from '../fixtures/read-tasks-server.js';
@@ -222,6 +223,53 @@ describe('a prompt as a 2025-11-25 task over stdio', () => {
       });
     } finally {
       await v1.close();
+    }
+  });
+});
+
+describe("a mounted server's resources and prompts as tasks", () => {
+  it('keep the task defaults of the server they were registered on, as its tools do', async () => {
+    const child = new TaskMCP({
+      name: 'kid',
+      version: '1.0.0',
+      logger: () => {},
+      tasks: { defaultTtlMs: 90_000, defaultPollIntervalMs: 70 },
+    })
+      .resource('note', 'note://x', { task: true }, (uri) => ({
+        contents: [{ uri: uri.href, text: 'kid note' }],
+      }))
+      .prompt('hint', { task: { mode: 'required', ttlMs: 30_000 } }, () => ({
+        messages: [{ role: 'user', content: { type: 'text', text: 'kid hint' } }],
+      }));
+    const parent = new TaskMCP({
+      name: 'parent',
+      version: '1.0.0',
+      logger: () => {},
+      tasks: { defaultTtlMs: 600_000, defaultPollIntervalMs: 40 },
+    }).mount(child, { prefix: 'kid' });
+    const served = await serveOverHttp(parent);
+    const v1 = await connectV1Http(served.url);
+    try {
+      const read = await v1.client.request(
+        { method: 'resources/read', params: { uri: 'note://kid/x' } },
+        CreateTaskResultSchema,
+        { task: {} },
+      );
+      expect(read.task).toMatchObject({ ttl: 90_000, pollInterval: 70 });
+      const got = await v1.client.request(
+        { method: 'prompts/get', params: { name: 'kid_hint' } },
+        CreateTaskResultSchema,
+        { task: {} },
+      );
+      expect(got.task).toMatchObject({ ttl: 30_000, pollInterval: 70 });
+      const result = await v1.client.experimental.tasks.getTaskResult(
+        read.task.taskId,
+        ReadResourceResultSchema,
+      );
+      expect(result.contents[0]).toMatchObject({ uri: 'note://kid/x', text: 'kid note' });
+    } finally {
+      await v1.close();
+      await served.close();
     }
   });
 });

@@ -78,11 +78,21 @@ describe('registering resources and prompts as tasks', () => {
     ).not.toThrow();
   });
 
-  it('refuses to start with a ttl beyond the server maximum (the defaults apply when the server starts)', async () => {
-    const server = make().prompt('q', { task: { ttlMs: 10 * 24 * 3600_000 } }, () => ({ messages: [] }));
-    await expect(server.start()).rejects.toThrow(
-      "Prompt 'q': task.ttlMs 864000000 exceeds the server maximum of 86400000 ms (tasks.maxTtlMs).",
+  it("refuses a ttl beyond the server maximum at registration, the server's defaults applied", () => {
+    const read = (uri: URL) => ({ contents: [{ uri: uri.href, text: '' }] });
+    expect(() =>
+      make().prompt('q', { task: { ttlMs: 10 * 24 * 3600_000 } }, () => ({ messages: [] })),
+    ).toThrow("Prompt 'q': task.ttlMs 864000000 exceeds the server maximum of 86400000 ms (tasks.maxTtlMs).");
+    // Without a ttl of its own, the server's default ttl must fit its maximum too.
+    const bounded = new TaskMCP({
+      name: 'bounded',
+      version: '1.0.0',
+      logger: () => {},
+      tasks: { defaultTtlMs: 60_000, maxTtlMs: 120_000 },
+    });
+    expect(() => bounded.resource('r', 'r://x', { task: { ttlMs: 180_000 } }, read)).toThrow(
+      "Resource 'r': task.ttlMs 180000 exceeds the server maximum of 120000 ms (tasks.maxTtlMs).",
     );
-    await server.close();
+    expect(() => bounded.resource('ok', 'ok://x', { task: true }, read)).not.toThrow();
   });
 });

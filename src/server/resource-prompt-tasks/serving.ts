@@ -8,34 +8,34 @@
  * foreground, and nothing here is installed.
  */
 import type { ClientCapabilities, McpServer, ServerContext } from '@modelcontextprotocol/server';
-import { callerDetails } from '../context/capture.js';
-import * as legacy from '../wire/legacy/index.js';
-import { interceptRequest } from '../wire/sdk-gaps/index.js';
-import type { Registration } from './ambient-calls.js';
+import { callerDetails } from '../../context/capture.js';
+import * as legacy from '../../wire/legacy/index.js';
+import { interceptRequest } from '../../wire/sdk-gaps/index.js';
+import type { Registration } from '../ambient-calls.js';
+import type { ResolvedTaskOptions } from '../registry.js';
+import type { CallerInfo } from '../task-service.js';
 import {
-  type ExtraKind,
-  extraTaskName,
   findPrompt,
   findResource,
   hasTaskCapable,
   parsePromptArguments,
-} from './extra-tasks.js';
-import type { ResolvedTaskOptions, ToolDefinition } from './registry.js';
-import type { CallerInfo } from './task-service.js';
+  type TargetKind,
+  taskNameOf,
+} from './task-names.js';
 
-export function serveExtraTasks(
+export function serveResourcePromptTasks(
   server: McpServer,
-  extras: readonly Registration[],
+  registrations: readonly Registration[],
   legacyTasks: legacy.LegacyTasks,
   clientCapabilities: (ctx: ServerContext) => ClientCapabilities | undefined,
 ): void {
-  const resources = hasTaskCapable(extras, 'resource');
-  const prompts = hasTaskCapable(extras, 'prompt');
+  const resources = hasTaskCapable(registrations, 'resource');
+  const prompts = hasTaskCapable(registrations, 'prompt');
   if (!resources && !prompts) return; // params.task is then ignored, as the era requires of undeclared requests
   server.server.registerCapabilities({ tasks: legacy.tasksCapability({ resources, prompts }) });
 
   const create = async (
-    target: { kind: ExtraKind; name: string; task: ResolvedTaskOptions },
+    target: { kind: TargetKind; name: string; task: ResolvedTaskOptions },
     args: { raw: Record<string, unknown>; parsed: unknown },
     params: Record<string, unknown>,
     ctx: ServerContext,
@@ -48,16 +48,17 @@ export function serveExtraTasks(
       inputResponses: ctx.mcpReq.inputResponses,
       requestState: typeof requestState === 'string' ? requestState : undefined,
     };
-    const tool = taskTarget(target.kind, target.name, target.task);
+    // Filed under its reserved name; the leg runner finds the registration by it (see legs.ts).
+    const filed = { name: taskNameOf(target.kind, target.name), config: {}, task: target.task };
     // The `content: []` padding is for tools/call results only (see asLegacyCreateTaskResult).
-    const { content: _padding, ...created } = await legacyTasks.createTask(tool, args, caller, params, ctx);
+    const { content: _padding, ...created } = await legacyTasks.createTask(filed, args, caller, params, ctx);
     return created;
   };
 
   if (resources) {
     interceptRequest(server, 'resources/read', async (params, ctx) => {
       const uri = typeof params.uri === 'string' ? params.uri : '';
-      const resource = findResource(extras, uri);
+      const resource = findResource(registrations, uri);
       if (!resource) return undefined; // McpServer answers the invalid or unknown URI
       const { name, task } = resource;
       const route = legacy.routeRequest(`Resource '${name}'`, task?.mode ?? 'forbidden', params);
@@ -68,7 +69,7 @@ export function serveExtraTasks(
   }
   if (prompts) {
     interceptRequest(server, 'prompts/get', async (params, ctx) => {
-      const prompt = findPrompt(extras, typeof params.name === 'string' ? params.name : '');
+      const prompt = findPrompt(registrations, typeof params.name === 'string' ? params.name : '');
       if (!prompt) return undefined; // McpServer answers the unknown prompt
       const { name, task } = prompt;
       const route = legacy.routeRequest(`Prompt '${name}'`, task?.mode ?? 'forbidden', params);
@@ -78,22 +79,6 @@ export function serveExtraTasks(
       return create({ kind: 'prompt', name, task }, { raw, parsed }, params, ctx);
     });
   }
-}
-
-/**
- * A resource's or prompt's task as the task service creates it: a definition carrying the reserved name and the
- * task settings. It has no handler of its own: its legs run through `withExtraLegs`, which finds the registration.
- */
-function taskTarget(kind: ExtraKind, name: string, task: ResolvedTaskOptions): ToolDefinition {
-  const taskName = extraTaskName(kind, name);
-  return {
-    name: taskName,
-    config: { name: taskName },
-    task,
-    handler: () => {
-      throw new Error(`${taskName} runs through the resource and prompt leg runner, not as a tool.`);
-    },
-  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
