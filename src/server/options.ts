@@ -100,3 +100,13 @@ export const DEFAULTS: TaskDefaults = {
   pollIntervalMs: 1_000,
   maxTtlMs: 24 * 60 * 60_000,
 };
+
+/** The task defaults of a server: its `tasks` settings, {@link DEFAULTS} for those it leaves out. */
+export function taskDefaults(options: TaskMCPOptions): TaskDefaults {
+  return {
+    mode: options.tasks?.defaultMode ?? DEFAULTS.mode,
+    ttlMs: options.tasks?.defaultTtlMs ?? DEFAULTS.ttlMs,
+    pollIntervalMs: options.tasks?.defaultPollIntervalMs ?? DEFAULTS.pollIntervalMs,
+    maxTtlMs: options.tasks?.maxTtlMs ?? DEFAULTS.maxTtlMs,
+  };
+}

@@ -1,13 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import {
   createMcpHandler,
-  hostHeaderValidationResponse,
   isLegacyRequest,
-  localhostAllowedHostnames,
-  localhostAllowedOrigins,
   type McpHandlerRequestOptions,
   type McpHttpHandler,
-  originValidationResponse,
   type PromptCallback,
   type ReadResourceCallback,
   type ReadResourceTemplateCallback,
@@ -30,10 +26,11 @@ import type { TaskEngine } from '../tasks/engine.js';
 import { acceptInputAnswer } from '../wire/legacy/index.js';
 import type { PromptConfig, Registration, ResourceConfig } from './ambient-calls.js';
 import { type ServerLogger, stderrLogger } from './logger.js';
+import { guardLoopback } from './loopback-guard.js';
 import { checkMiddleware, type Middleware } from './middleware.js';
 import { addRegistration, type Composable, type MountOptions, mountServer } from './mount.js';
 import { checkServerOptions } from './option-checks.js';
-import { DEFAULTS, type RunOptions, type TaskMCPOptions } from './options.js';
+import { type RunOptions, type TaskMCPOptions, taskDefaults } from './options.js';
 import {
   resolveTaskOptions,
   type TaskDefaults,
@@ -44,7 +41,7 @@ import {
 import { withTaskSettings } from './resource-prompt-tasks/task-options.js';
 import { ResourceSubscriptions } from './resource-subscriptions.js';
 import { buildSdkServer, type ServerInternals } from './sdk-server.js';
-import { type HttpRoute, isLoopback, type RunningHttpServer, serveHttp } from './serve.js';
+import { type HttpRoute, type RunningHttpServer, serveHttp } from './serve.js';
 import { LegacySessions } from './sessions.js';
 import { startServer } from './startup.js';
 import { TaskListens } from './task-listen.js';
@@ -86,12 +83,7 @@ export class TaskMCP {
     this.name = options.name;
     this.version = options.version;
     this.log = options.logger ?? stderrLogger();
-    this.defaults = {
-      mode: options.tasks?.defaultMode ?? DEFAULTS.mode,
-      ttlMs: options.tasks?.defaultTtlMs ?? DEFAULTS.ttlMs,
-      pollIntervalMs: options.tasks?.defaultPollIntervalMs ?? DEFAULTS.pollIntervalMs,
-      maxTtlMs: options.tasks?.maxTtlMs ?? DEFAULTS.maxTtlMs,
-    };
+    this.defaults = taskDefaults(options);
     // Validate the key now: a bad key must stop the process at startup, not fail tasks later.
     this.snapshots = configuredSnapshotCodec(options.tasks?.encryptionKey);
     if (options.dashboard) this.enableDashboard(options.dashboard === true ? {} : options.dashboard);
@@ -308,21 +300,12 @@ export class TaskMCP {
       );
     }
     const host = options.host ?? '127.0.0.1';
-    // DNS-rebinding protection for servers on loopback, for MCP requests and routes alike. The bound address is an
-    // allowed Host too (another 127/8 address than 127.0.0.1, say).
-    const allowedHosts = [...localhostAllowedHostnames(), host];
-    const rejected = (request: Request) =>
-      isLoopback(host)
-        ? (hostHeaderValidationResponse(request, allowedHosts) ??
-          originValidationResponse(request, localhostAllowedOrigins()))
-        : undefined;
-    const guarded = async (request: Request, extra?: McpHandlerRequestOptions) =>
-      rejected(request) ?? this.fetch(request, extra);
-    const routes = new Map<string, HttpRoute>();
-    for (const [path, handler] of this.routes) {
-      routes.set(path, async (request) => rejected(request) ?? handler(request));
-    }
-    const running: RunningHttpServer = await serveHttp(guarded, { ...options, host, routes });
+    const guarded = guardLoopback(host, this.fetch, this.routes);
+    const running: RunningHttpServer = await serveHttp(guarded.fetch, {
+      ...options,
+      host,
+      routes: guarded.routes,
+    });
     this.closers.push(() => running.close());
     this.log('info', `${this.name} serving MCP on ${running.url} (task engine: ${this.engine.kind})`);
     if (this.dashboardSite) this.log('info', dashboardNotice(this.dashboardSite, running.url));
