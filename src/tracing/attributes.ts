@@ -12,6 +12,8 @@ export const RPC_RESPONSE_STATUS_CODE = 'rpc.response.status_code';
 export const ERROR_TYPE = 'error.type';
 export const GEN_AI_TOOL_NAME = 'gen_ai.tool.name';
 export const GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
+export const GEN_AI_PROMPT_NAME = 'gen_ai.prompt.name';
+export const MCP_RESOURCE_URI = 'mcp.resource.uri';
 export const NETWORK_TRANSPORT = 'network.transport';
 export const NETWORK_PROTOCOL_NAME = 'network.protocol.name';
 

@@ -8,6 +8,9 @@
  * - `queue_wait {tool}` and `execute_tool {tool}`: in whichever process runs the leg, from when the leg was queued
  *   to when it started, and the handler's run. Both are children of the `tools/call` that created the task: its
  *   span context travels in the task's context snapshot (`traceparent`), so one trace spans front end and worker.
+ *   The leg of a 2025-11-25 resource or prompt task is named as the conventions name that request instead:
+ *   `resources/read` (the URI in `mcp.resource.uri`, never in the name) or `prompts/get {prompt}`, each after its
+ *   `queue_wait`.
  *
  * Each function runs its work as is when tracing is off (see load.ts), and never changes what the work returns or
  * throws.
@@ -93,6 +96,42 @@ export function currentTraceContext(): { traceparent: string; tracestate?: strin
     : undefined;
 }
 
+/**
+ * The names and attributes of a leg's spans: `name` for its run (with `runAttributes`), `target` after `queue_wait`,
+ * `attributes` on both. A resource's URI is no span name: the conventions keep high-cardinality values out of them.
+ */
+function legIdentity(
+  run: LegRun,
+  operation: LegOperation,
+): { name: string; target: string; attributes: Attributes; runAttributes: Attributes } {
+  switch (operation.kind) {
+    case 'tool':
+      return {
+        name: `execute_tool ${run.toolName}`,
+        target: run.toolName,
+        attributes: { [attr.GEN_AI_TOOL_NAME]: run.toolName },
+        runAttributes: { [attr.GEN_AI_OPERATION_NAME]: attr.EXECUTE_TOOL },
+      };
+    case 'resource':
+      return {
+        name: RESOURCES_READ,
+        target: RESOURCES_READ,
+        attributes: { [attr.MCP_METHOD_NAME]: RESOURCES_READ, [attr.MCP_RESOURCE_URI]: operation.uri },
+        runAttributes: {},
+      };
+    case 'prompt':
+      return {
+        name: `${PROMPTS_GET} ${operation.name}`,
+        target: `${PROMPTS_GET} ${operation.name}`,
+        attributes: { [attr.MCP_METHOD_NAME]: PROMPTS_GET, [attr.GEN_AI_PROMPT_NAME]: operation.name },
+        runAttributes: {},
+      };
+  }
+}
+
+const RESOURCES_READ = 'resources/read';
+const PROMPTS_GET = 'prompts/get';
+
 /** How a handler run ended, as far as its span cares (a `HandlerOutcome`). */
 interface RunOutcome {
   kind: string;
@@ -101,14 +140,25 @@ interface RunOutcome {
 }
 
 /**
- * Run one leg of a task: a `queue_wait` span from `run.queuedAt` to now, then the handler in an `execute_tool` span,
- * both children of the span context the task's snapshot carries. The root context, not the ambient one, is the
- * fallback: a queue consumer started inside some request would otherwise adopt every leg into that request's trace.
+ * What a leg runs, which names its spans: a tool's handler (the default), or on the 2025-11-25 era the read of the
+ * resource at `uri` or the get of the prompt `name`, whose tasks are filed under reserved names.
+ */
+export type LegOperation =
+  | { kind: 'tool' }
+  | { kind: 'resource'; uri: string }
+  | { kind: 'prompt'; name: string };
+
+/**
+ * Run one leg of a task: a `queue_wait` span from `run.queuedAt` to now, then the handler in an `execute_tool` span
+ * (`resources/read`, `prompts/get {prompt}`: see the top of this file), both children of the span context the task's
+ * snapshot carries. The root context, not the ambient one, is the fallback: a queue consumer started inside some
+ * request would otherwise adopt every leg into that request's trace.
  */
 export function traceLeg<T extends RunOutcome>(
   run: LegRun,
   caller: { traceparent?: string; tracestate?: string; sessionId?: string } | undefined,
   execute: () => Promise<T>,
+  operation: LegOperation = { kind: 'tool' },
 ): Promise<T> {
   const api = otel();
   if (!api) return execute();
@@ -116,8 +166,9 @@ export function traceLeg<T extends RunOutcome>(
   if (caller?.traceparent) carrier.traceparent = caller.traceparent;
   if (caller?.tracestate) carrier.tracestate = caller.tracestate;
   const parent = api.propagation.extract(api.ROOT_CONTEXT, carrier);
+  const leg = legIdentity(run, operation);
   const attributes: Attributes = {
-    [attr.GEN_AI_TOOL_NAME]: run.toolName,
+    ...leg.attributes,
     [attr.TASK_ID]: run.taskId,
     [attr.TASK_LEG]: run.leg,
     [attr.TASK_ATTEMPT]: run.attempt,
@@ -125,13 +176,9 @@ export function traceLeg<T extends RunOutcome>(
   if (caller?.sessionId) attributes[attr.MCP_SESSION_ID] = caller.sessionId;
   const legTracer = tracerOf(api);
   if (run.queuedAt !== undefined) {
-    legTracer.startSpan(`queue_wait ${run.toolName}`, { startTime: run.queuedAt, attributes }, parent).end();
+    legTracer.startSpan(`queue_wait ${leg.target}`, { startTime: run.queuedAt, attributes }, parent).end();
   }
-  const span = legTracer.startSpan(
-    `execute_tool ${run.toolName}`,
-    { attributes: { ...attributes, [attr.GEN_AI_OPERATION_NAME]: attr.EXECUTE_TOOL } },
-    parent,
-  );
+  const span = legTracer.startSpan(leg.name, { attributes: { ...attributes, ...leg.runAttributes } }, parent);
   return traced(api, span, api.context.with(api.trace.setSpan(parent, span), execute), (outcome) => {
     if (outcome.kind === 'error' && outcome.error) {
       return { errorType: String(outcome.error.code), message: outcome.error.message };

@@ -2,6 +2,8 @@
  * OpenTelemetry spans of one process (memory engine), read from an in-memory exporter: requests of both eras, a
  * task's creation, queue wait and legs, and the task methods.
  */
+
+import { GetPromptResultSchema, ReadResourceResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -53,6 +55,13 @@ describe('OpenTelemetry spans', () => {
         throw new ProtocolError(-32603, 'backend unavailable');
       });
     registerTracedTools(server);
+    server
+      .resource('traced_config', 'config://traced', { task: true }, (uri) => ({
+        contents: [{ uri: uri.href, text: 'config' }],
+      }))
+      .prompt('traced_prompt', { task: true }, () => ({
+        messages: [{ role: 'user', content: { type: 'text', text: 'hi' } }],
+      }));
     ({ url } = await serveOverHttp(server));
   });
   afterAll(async () => {
@@ -209,6 +218,50 @@ describe('OpenTelemetry spans', () => {
       expect(call.attributes['mcp.protocol.version']).toBe('2025-11-25');
       expect(parentOf(await named('execute_tool traced_job', taskId))).toBe(call.spanContext().spanId);
       expect((await named('tasks/result', taskId)).attributes['mcp.method.name']).toBe('tasks/result');
+    } finally {
+      await v1.close();
+    }
+  });
+
+  it('names the legs of resource and prompt tasks as the MCP conventions name resources/read and prompts/get', async () => {
+    const v1 = await connectV1Http(url);
+    try {
+      const client = clientSpan('read and get as tasks');
+      const _meta = { traceparent: client.traceparent };
+      const read = await v1.client.request(
+        { method: 'resources/read', params: { uri: 'config://traced', _meta } },
+        CreateTaskResultSchema,
+        { task: { ttl: 60_000 } },
+      );
+      const got = await v1.client.request(
+        { method: 'prompts/get', params: { name: 'traced_prompt', _meta } },
+        CreateTaskResultSchema,
+        { task: { ttl: 60_000 } },
+      );
+      await v1.client.experimental.tasks.getTaskResult(read.task.taskId, ReadResourceResultSchema);
+      await v1.client.experimental.tasks.getTaskResult(got.task.taskId, GetPromptResultSchema);
+
+      // The URI is an attribute, never part of the name (high cardinality).
+      const readLeg = await named('resources/read', read.task.taskId);
+      expect(readLeg.attributes).toMatchObject({
+        'mcp.method.name': 'resources/read',
+        'mcp.resource.uri': 'config://traced',
+        'taskmcp.task.leg': 1,
+      });
+      const getLeg = await named('prompts/get traced_prompt', got.task.taskId);
+      expect(getLeg.attributes).toMatchObject({
+        'mcp.method.name': 'prompts/get',
+        'gen_ai.prompt.name': 'traced_prompt',
+      });
+      for (const leg of [readLeg, getLeg]) {
+        expect(leg.spanContext().traceId).toBe(client.traceId);
+        expect(leg.attributes).not.toHaveProperty('gen_ai.tool.name');
+        expect(leg.attributes).not.toHaveProperty('gen_ai.operation.name');
+      }
+      expect(parentOf(await named('queue_wait resources/read', read.task.taskId))).toBe(client.spanId);
+      await named('queue_wait prompts/get traced_prompt', got.task.taskId);
+      const legNames = /^(execute_tool|queue_wait) (resource|prompt):/;
+      expect(spans().some((span) => legNames.test(span.name))).toBe(false);
     } finally {
       await v1.close();
     }

@@ -12,7 +12,7 @@ import { loadSnapshot } from '../../context/restore.js';
 import type { JsonRpcErrorObject } from '../../errors.js';
 import { ProtocolErrorCode, toJsonRpcError } from '../../errors.js';
 import type { LegOutcome, LegRun, LegRunner } from '../../tasks/types.js';
-import { traceLeg } from '../../tracing/spans.js';
+import { type LegOperation, traceLeg } from '../../tracing/spans.js';
 import {
   callFailure,
   type PromptRegistration,
@@ -86,6 +86,8 @@ async function runLeg(
   const snapshot = loaded.snapshot;
   const context = legContext(run, snapshot, options.log);
   const ctx = standInContext(run, context, target.kind);
+  const operation: LegOperation =
+    target.kind === 'resource' ? { kind: 'resource', uri } : { kind: 'prompt', name: target.name };
   const handle = async (): Promise<Ran> => {
     try {
       const value = await runWithContext(context, () =>
@@ -99,7 +101,7 @@ async function runLeg(
       return { kind: 'error', error: toJsonRpcError(callFailure(target, error, options.maskErrorDetails)) };
     }
   };
-  const ran = await traceLeg(run, snapshot, handle);
+  const ran = await traceLeg(run, snapshot, handle, operation);
   switch (ran.kind) {
     case 'error':
       return { type: 'error', error: ran.error };
