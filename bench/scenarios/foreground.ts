@@ -32,8 +32,11 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
   const clients = 16;
   const durationMs = settings.quick ? 500 : 5_000;
   const latencyCount = settings.quick ? 150 : 2_000;
-  const [ours, sdk, fastmcp] = await Promise.all([
+  // taskmcp twice: stateless (as the raw SDK v2 server serves both eras) and with 2025-11-25 sessions, compared
+  // with FastMCP, which serves that era sessionful only.
+  const [ours, oursSessions, sdk, fastmcp] = await Promise.all([
     startChild('servers/ours.ts'),
+    startChild('servers/ours.ts', { BENCH_SESSIONS: '1' }),
     startChild('servers/sdk-v2.ts'),
     startChild('servers/fastmcp.ts'),
   ]);
@@ -51,7 +54,7 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
     },
     {
       era: 'legacy',
-      ours: { name: 'taskmcp', target: at(ours, 'legacy'), server: ours },
+      ours: { name: 'taskmcp (sessions)', target: at(oursSessions, 'legacy'), server: oursSessions },
       baseline: { name: 'FastMCP (punkpeye)', target: at(fastmcp, 'legacy'), server: fastmcp },
     },
   ];
@@ -80,7 +83,7 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
       m.cpuMsPerCall.push(load.serverCpuMsPerOp);
     }
   }
-  await Promise.all([ours.stop(), sdk.stop(), fastmcp.stop()]);
+  await Promise.all([ours.stop(), oursSessions.stop(), sdk.stop(), fastmcp.stop()]);
 
   const comparisons: Comparison[] = [];
   for (const pair of pairs) {
@@ -94,6 +97,7 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
         label: `Sync tools/call throughput, ${era}, ${clients} clients`,
         unit: 'calls/s',
         better: 'higher',
+        oursName: pair.ours.name,
         baselineName: pair.baseline.name,
         ours: o.rate,
         baseline: b.rate,
@@ -103,6 +107,7 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
         label: `Server CPU per sync tools/call, ${era}, ${clients} clients`,
         unit: 'ms',
         better: 'lower',
+        oursName: pair.ours.name,
         baselineName: pair.baseline.name,
         ours: o.cpuMsPerCall,
         baseline: b.cpuMsPerCall,
@@ -114,6 +119,7 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
           label: `Sync tools/call latency ${p}, ${era}, 1 client`,
           unit: 'ms',
           better: 'lower',
+          oursName: pair.ours.name,
           baselineName: pair.baseline.name,
           ours: o.latency.map((l) => l[p]),
           baseline: b.latency.map((l) => l[p]),
@@ -140,7 +146,8 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
       `Same tools on each server (echo is called; noop_task is registered everywhere so per-request servers register the same tool count), each in its own process. Latency: ${latencyCount} sequential calls from one ` +
       `client (after 100 warm-up calls). Throughput: ${clients} clients calling back to back for ${durationMs / 1000} s. ` +
       "taskmcp and the raw SDK v2 server are stateless per request (2025-11-25 via the SDK's stateless fallback); " +
-      'FastMCP runs its default sessionful Streamable HTTP.',
+      'FastMCP runs its default sessionful Streamable HTTP, and is compared with taskmcp serving 2025-11-25 with ' +
+      'sessions (`sessions: true`), sessionful against sessionful.',
     comparisons,
     unavailable,
     details: { clients, durationMs, latencyCount },

@@ -1,7 +1,8 @@
 /**
  * taskmcp under test: a sync `echo` tool (always foreground) and `noop_task` (a task when the client declares the
  * tasks extension), both returning the same small result as every baseline server. Engine from `BENCH_ENGINE`:
- * `memory` (default) or a `redis://` URL (the bench's own Redis database).
+ * `memory` (default) or a `redis://` URL (the bench's own Redis database). `BENCH_SESSIONS=1` serves 2025-11-25 with
+ * sessions (one long-lived SDK server per session, as FastMCP and SDK v1 do) instead of statelessly.
  */
 import { type TaskEngine, TaskMCP } from 'taskmcp';
 import { RedisTaskEngine } from 'taskmcp/redis';
@@ -19,6 +20,7 @@ const server = new TaskMCP({
   name: 'bench',
   version: '1.0.0',
   logger: () => {},
+  sessions: process.env.BENCH_SESSIONS === '1',
   // A bench run retains far more tasks (all anonymous) than the per-principal default allows: lift the caps.
   tasks: { engine, concurrency, maxTasksPerPrincipal: 10_000_000, maxTasks: 10_000_000 },
 });
