@@ -1,9 +1,14 @@
 /**
  * `taskmcp read` and `taskmcp prompt`: a resource read and a prompt get from the shell, as 2025-11-25 tasks with
  * `--task` (followed on stderr, the result on stdout), in the foreground without. The server is the module in
- * test/fixtures/read-tasks-worker.ts, loaded in process.
+ * test/fixtures/read-tasks-worker.ts, loaded in process. Then `taskmcp tasks watch` on such tasks, created here over
+ * HTTP, prints their result as `read` and `prompt` do.
  */
-import { describe, expect, it } from 'vitest';
+import { CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReadTasksServer } from '../fixtures/read-tasks-server.js';
+import { serveOverHttp } from '../helpers.js';
+import { connectV1Http, type V1Connection } from '../legacy/v1-client.js';
 import { cli } from './cli.js';
 
 const SERVER = 'test/fixtures/read-tasks-worker.ts';
@@ -42,5 +47,40 @@ describe('taskmcp read and taskmcp prompt', () => {
     const usage = await cli(['read', '--server', SERVER]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('Name one resource URI to read.');
+  });
+});
+
+describe('taskmcp tasks watch on resource and prompt tasks', () => {
+  let served: { url: URL; close(): Promise<void> };
+  let v1: V1Connection;
+  beforeAll(async () => {
+    served = await serveOverHttp(createReadTasksServer());
+    v1 = await connectV1Http(served.url);
+  });
+  afterAll(async () => {
+    await v1?.close();
+    await served?.close();
+  });
+
+  const created = async (method: 'resources/read' | 'prompts/get', params: Record<string, unknown>) =>
+    (await v1.client.request({ method, params }, CreateTaskResultSchema, { task: {} })).task.taskId;
+
+  it("prints a resource task's contents, and the ReadResourceResult as it is with --json", async () => {
+    const taskId = await created('resources/read', { uri: 'docs://8' });
+    const watched = await cli(['tasks', 'watch', taskId, '--server', served.url.href]);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toBe(`doc 8 in task ${taskId} pid ${process.pid}\n`);
+    const json = await cli(['tasks', 'watch', taskId, '--server', served.url.href, '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      contents: [{ uri: 'docs://8', text: `doc 8 in task ${taskId} pid ${process.pid}` }],
+    });
+  });
+
+  it("prints a prompt task's messages, one role: text line each", async () => {
+    const taskId = await created('prompts/get', { name: 'greet', arguments: { name: 'Bo' } });
+    const watched = await cli(['tasks', 'watch', taskId, '--server', served.url.href]);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toBe(`user: Hello Bo, from task ${taskId} pid ${process.pid}\n`);
   });
 });

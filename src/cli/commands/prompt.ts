@@ -1,9 +1,8 @@
 /** `taskmcp prompt <name> key=value… --server <url|file> [--task]`: get one prompt and print its messages. */
-import type { GetPromptResult } from '@modelcontextprotocol/client';
 import { COMMON_OPTIONS, integerOption, parse, SERVER_OPTIONS, toolArguments } from '../args.js';
 import { type ExitCodeValue, usageError } from '../exit-codes.js';
 import { Output } from '../output.js';
-import { READ_USAGE_NOTES, runRead } from '../reads.js';
+import { messagesText, READ_USAGE_NOTES, runRead } from '../reads.js';
 
 export const usage = `taskmcp prompt <name> [key=value…] --server <url|file> [--task] [--timeout ms] [--json]
 
@@ -41,12 +40,4 @@ function promptArguments(parsed: Record<string, unknown>): Record<string, string
       typeof value === 'string' ? value : JSON.stringify(value),
     ]),
   );
-}
-
-function messagesText(result: GetPromptResult): string {
-  return result.messages
-    .map(
-      ({ role, content }) => `${role}: ${content.type === 'text' ? content.text : JSON.stringify(content)}`,
-    )
-    .join('\n');
 }

@@ -1,9 +1,8 @@
 /** `taskmcp read <uri> --server <url|file> [--task]`: read one resource and print its contents. */
-import type { ReadResourceResult } from '@modelcontextprotocol/client';
 import { COMMON_OPTIONS, integerOption, parse, SERVER_OPTIONS } from '../args.js';
 import { type ExitCodeValue, usageError } from '../exit-codes.js';
 import { Output } from '../output.js';
-import { READ_USAGE_NOTES, runRead } from '../reads.js';
+import { contentsText, READ_USAGE_NOTES, runRead } from '../reads.js';
 
 export const usage = `taskmcp read <uri> --server <url|file> [--task] [--timeout ms] [--json]
 
@@ -28,15 +27,4 @@ export async function run(argv: string[]): Promise<ExitCodeValue> {
     (client, options) => client.readResource(uri, options),
     contentsText,
   );
-}
-
-/** Text contents as they are; binary ones as a line naming their URI and size. */
-function contentsText(result: ReadResourceResult): string {
-  return result.contents
-    .map((item) =>
-      'text' in item
-        ? item.text
-        : `[${item.mimeType ?? 'binary'} ${item.uri}: ${item.blob.length} base64 chars]`,
-    )
-    .join('\n');
 }

@@ -2,7 +2,6 @@
  * `taskmcp tasks get|cancel|watch <taskId> --server <url>`: look at, cancel or follow one task over MCP.
  * `tasks list` and `tasks top` read the server's tasks dashboard instead (tasks-list.ts, tasks-top.ts).
  */
-import type { CallToolResult } from '@modelcontextprotocol/client';
 import type { TaskInfo } from '../../client/types.js';
 import { COMMON_OPTIONS, parse, SERVER_OPTIONS } from '../args.js';
 import { connect } from '../connect.js';
@@ -10,7 +9,7 @@ import { ExitCode, type ExitCodeValue, usageError } from '../exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
 import { Output } from '../output.js';
 import { TaskProgressView } from '../progress.js';
-import { printResult } from './call.js';
+import { printTaskResult } from '../reads.js';
 import { BOARD_OPTIONS } from './tasks-top.js';
 
 export const usage = `taskmcp tasks get|cancel|watch <taskId> --server <url> [--json]
@@ -19,8 +18,8 @@ taskmcp tasks top [--status s] [--tool t] [--json] --server <url> --token <token
 
   get     print the task's status and message (--json: the whole task, result included)
   cancel  ask the server to cancel the task, then print its status
-  watch   follow the task (progress on stderr) and print its result like \`call\`; Ctrl-C stops
-          watching without cancelling (exit 130)
+  watch   follow the task (progress on stderr) and print its result like \`call\` (a resource's or
+          prompt's task like \`read\` or \`prompt\`); Ctrl-C stops watching without cancelling (exit 130)
   list    the most recent tasks, newest first: id, tool, status, progress, elapsed, owner (admin), message
   top     a live view: tasks queued or running with their progress, and those that ended recently; q quits
 
@@ -101,7 +100,7 @@ async function watch(out: Output, handle: AsyncIterable<TaskInfo>): Promise<Exit
 function printFinal(out: Output, task: TaskInfo): ExitCodeValue {
   switch (task.status) {
     case 'completed':
-      return printResult(out, (task.result ?? { content: [] }) as CallToolResult);
+      return printTaskResult(out, task.result);
     case 'failed':
       if (out.json) out.data(task);
       out.notice(
