@@ -151,6 +151,23 @@ describe.runIf(chromiumAvailable())('tasks dashboard in headless Chromium', () =
       await page.close();
     }, 60_000);
 
+    it("shows what a resource task and a prompt task returned (a 2025-11-25 client's)", async () => {
+      const page = await open(ADMIN_TOKEN);
+      const legacy = await deployment.client(ALICE_TOKEN, {}, 'legacy');
+      await legacy.readResource('inventory://north', { task: true });
+      await legacy.getPrompt('weekly_summary', { team: 'billing' }, { task: true });
+      for (const [tool, shown] of [
+        ['resource:inventory', 'Stock at north: 42 crates'],
+        ['prompt:weekly_summary', 'user: Summarise the week of billing.'],
+      ]) {
+        const task = `#tasks tbody tr[data-status="completed"]:has(.col-tool:text-is("${tool}"))`;
+        await page.click(`${task} .col-tool`);
+        await page.waitForSelector('#detail:not([hidden]) [data-section="result"] pre');
+        expect(await page.textContent('[data-section="result"] pre')).toBe(shown);
+      }
+      await page.close();
+    }, 60_000);
+
     it('shows a user only their own tasks, without owners, and asks again for a refused token', async () => {
       const alice = await deployment.client(ALICE_TOKEN);
       const bob = await deployment.client(BOB_TOKEN);

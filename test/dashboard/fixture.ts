@@ -5,6 +5,7 @@
  * wait for states they caused, never for the clock.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ResourceTemplate } from '@modelcontextprotocol/server';
 import {
   inputRequired,
   MemoryTaskEngine,
@@ -116,6 +117,16 @@ function buildServer(
           },
         }),
   );
+  // Read and got as tasks by 2025-11-25 clients: the dashboard shows what they returned.
+  server.resource(
+    'inventory',
+    new ResourceTemplate('inventory://{site}', { list: undefined }),
+    { task: true },
+    (uri, { site }) => ({ contents: [{ uri: uri.href, text: `Stock at ${String(site)}: 42 crates` }] }),
+  );
+  server.prompt('weekly_summary', { argsSchema: z.object({ team: z.string() }), task: true }, ({ team }) => ({
+    messages: [{ role: 'user', content: { type: 'text', text: `Summarise the week of ${team}.` } }],
+  }));
   return server;
 }
 
@@ -125,8 +136,8 @@ export interface Deployment {
   /** The dashboard, e.g. `http://127.0.0.1:1234/dashboard/`. */
   board: URL;
   gates: Gates;
-  /** An MCP client of the front end, as `token` (anonymous without). */
-  client(token?: string, headers?: Record<string, string>): Promise<Client>;
+  /** An MCP client of the front end, as `token` (anonymous without), on the era the server prefers unless told. */
+  client(token?: string, headers?: Record<string, string>, era?: 'legacy'): Promise<Client>;
   close(): Promise<void>;
 }
 
@@ -155,11 +166,11 @@ export async function deploy(
     url,
     board: new URL('/dashboard/', url),
     gates,
-    async client(token, headers = {}) {
+    async client(token, headers = {}, era) {
       const client = await Client.connect(
         { url, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } },
         // Declares elicitation, so a task may wait for input (approve_refund); the tests never drive one to its end.
-        { onElicit: () => ({ action: 'decline' }) },
+        { onElicit: () => ({ action: 'decline' }), era },
       );
       clients.push(client);
       return client;

@@ -181,7 +181,19 @@ export const VIEW = `  // ---- rendering ---------------------------------------
     }
     const sections = [section('Arguments', JSON.stringify(task.args, null, 2))];
     if (task.inputRequests) sections.push(section('Waiting for input', JSON.stringify(task.inputRequests, null, 2)));
-    if (task.result) {
+    if (task.result && task.result.contents) {
+      // A resource read as a task (2025-11-25): its contents, text as it is and binary ones described.
+      sections.push(section('Result', task.result.contents
+        .map((item) => item.text !== undefined ? item.text
+          : '(' + (item.mimeType || 'binary') + ', ' + Math.floor((item.blob || '').length * 3 / 4) + ' bytes)')
+        .join('\\n')));
+    } else if (task.result && task.result.messages) {
+      // A prompt got as a task: its messages, one "role: text" line each.
+      sections.push(section('Result', task.result.messages
+        .map((message) => message.role + ': ' + (message.content.type === 'text'
+          ? message.content.text : JSON.stringify(message.content)))
+        .join('\\n')));
+    } else if (task.result) {
       const title = task.result.isError ? 'Result (error)' : 'Result';
       const text = (task.result.content || [])
         .map((block) => (block.type === 'text' ? block.text : JSON.stringify(block)))
