@@ -9,7 +9,7 @@ import { ProtocolError, ProtocolErrorCode, TaskErrorCode, taskNotFound, toJsonRp
 import type { TaskEngine } from '../tasks/engine.js';
 import { newTaskId } from '../tasks/ids.js';
 import type { TaskPage } from '../tasks/listing.js';
-import { TaskLimitError, type TaskLimits } from '../tasks/seams.js';
+import { TaskLimitError, type TaskLimits, type TaskLogRecord } from '../tasks/seams.js';
 import type { LegOutcome, LegRun, TaskRecord } from '../tasks/types.js';
 import { traceLeg, traceTaskCreation } from '../tracing/spans.js';
 import { ARGUMENT_LIMITS, type ArgumentLimits, argumentProblem, keptArguments } from './arguments.js';
@@ -81,6 +81,10 @@ export class TaskService {
     args: { raw: Record<string, unknown>; parsed: unknown },
     caller: CallerInfo,
     ttlMs?: number,
+    options: {
+      /** Runs once the task's id is known, before its first leg can run (to watch its log records from the start). */
+      beforeQueued?: (taskId: string) => Promise<void>;
+    } = {},
   ): Promise<TaskRecord> {
     const kept = keptArguments(args.raw, args.parsed);
     const problem = argumentProblem(kept, this.options.arguments ?? ARGUMENT_LIMITS);
@@ -120,6 +124,7 @@ export class TaskService {
       progressToken: caller.progressToken,
       context,
     };
+    await options.beforeQueued?.(taskId);
     return traceTaskCreation(target.name, () =>
       this.engineCall('creating a task', () => this.engine.create(spec, this.options.limits)),
     );
@@ -202,6 +207,11 @@ export class TaskService {
     return this.engine.watch(taskId, listener);
   }
 
+  /** The log records the task's handler sends from now on, wherever it runs (not bound to a caller: pass ids you own). */
+  watchLogs(taskId: string, listener: (record: TaskLogRecord) => void): Promise<() => void> {
+    return this.engine.watchLogs(taskId, listener);
+  }
+
   /** Run one leg of a task: restore the caller's context and run the tool's handler in it. */
   readonly runLeg = async (run: LegRun): Promise<LegOutcome> => {
     const tool = this.registry.get(run.toolName);
@@ -242,7 +252,11 @@ export class TaskService {
       clientCapabilities: snapshot?.clientCapabilities,
       http: snapshot ? restoredHttp(snapshot, now) : undefined,
       reportProgress: run.reportProgress,
-      log: async (level, message, data) => log(level, `[task ${run.taskId}] ${message}`, data),
+      log: async (level, message, data) => {
+        log(level, `[task ${run.taskId}] ${message}`, data);
+        // To the client that created the task too, as in the foreground, where its era allows it (2025-11-25).
+        await run.log?.({ level, data: data === undefined ? message : { message, data } });
+      },
     });
     const outcome = await traceLeg(run, snapshot, () =>
       runHandler(tool, args.value, context, {

@@ -2,7 +2,16 @@ import { LegExecutor, TaskAbortReason } from './legs.js';
 import type { TaskPage } from './listing.js';
 import { type EngineObserver, Observers } from './observer.js';
 import { type ReconcileReport, Reconciler } from './reconciler.js';
-import type { RecentQuery, TaskEvent, TaskEventBus, TaskLimits, TaskQueue, TaskStore } from './seams.js';
+import type {
+  RecentQuery,
+  TaskEvent,
+  TaskEventBus,
+  TaskLimits,
+  TaskLogRecord,
+  TaskQueue,
+  TaskStore,
+} from './seams.js';
+import { TaskLogWatchers } from './task-logs.js';
 import { answeredRecord, cancelledRecord, stamped } from './transitions.js';
 import { type Durability, type DurabilityOptions, durability, type EngineLog } from './tuning.js';
 import { type CreateTaskSpec, isTerminal, type LegRunner, type TaskRecord } from './types.js';
@@ -57,6 +66,11 @@ export interface TaskEngine {
   listRecent(query: RecentQuery): Promise<TaskRecord[]>;
   /** Like {@link watch}, for every task of this server, whichever process changed it. */
   watchAll(listener: (record: TaskRecord) => void): Promise<() => void>;
+  /**
+   * Call `listener` with each log record the task's handler sends (`ctx.log`), whichever process runs it, from now
+   * on (records are not kept). Resolves once the watch is live.
+   */
+  watchLogs(taskId: string, listener: (record: TaskLogRecord) => void): Promise<() => void>;
   /** Hear about the work this process does (metrics, logs); see {@link EngineObserver}. */
   observe(observer: EngineObserver): () => void;
   /** Legs queued and not started, across the engine (for gauges). */
@@ -111,6 +125,8 @@ export class ComposedTaskEngine implements TaskEngine {
   private reconciler?: Reconciler;
   private readonly watchers = new Map<string, Set<(record: TaskRecord) => void>>();
   private readonly allWatchers = new Set<(record: TaskRecord) => void>();
+  /** Listeners to task log records; subscribes to the bus's log records on the first. */
+  private readonly logWatchers: TaskLogWatchers;
   protected readonly observers = new Observers();
   private unsubscribe?: () => Promise<void>;
   /** The subscription to change events, made by the first watch. */
@@ -122,6 +138,7 @@ export class ComposedTaskEngine implements TaskEngine {
     this.distributed = options.distributed;
     this.store = options.store;
     this.bus = options.bus;
+    this.logWatchers = new TaskLogWatchers(options.bus);
     this.queue = options.queue;
     this.concurrency = checkedConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.durability = durability(options.durability);
@@ -159,6 +176,7 @@ export class ComposedTaskEngine implements TaskEngine {
         log: this.log,
         observers: this.observers,
         announce,
+        publishLog: (event) => this.bus.publish(event),
       });
       await this.queue.consume(this.executor.run, { concurrency });
     }
@@ -240,6 +258,11 @@ export class ComposedTaskEngine implements TaskEngine {
     await this.watchingChanges();
     this.allWatchers.add(listener);
     return () => this.allWatchers.delete(listener);
+  }
+
+  watchLogs(taskId: string, listener: (record: TaskLogRecord) => void): Promise<() => void> {
+    if (!this.started) throw new Error(`Start the ${this.kind} task engine before watching task logs.`);
+    return this.logWatchers.watch(taskId, listener);
   }
 
   observe(observer: EngineObserver): () => void {

@@ -9,7 +9,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskErrorCode } from '../errors.js';
 import type { Observers } from './observer.js';
-import type { LegDelivery, QueuedLeg, TaskQueue, TaskStore } from './seams.js';
+import type { LegDelivery, QueuedLeg, TaskEvent, TaskQueue, TaskStore } from './seams.js';
+import { flushed, LegLogBudget } from './task-logs.js';
 import { failedRecord, isCurrentLeg, progressedRecord, settledRecord, stamped } from './transitions.js';
 import type { Durability, EngineLog } from './tuning.js';
 import { isTerminal, type LegOutcome, type LegRunner, type TaskRecord } from './types.js';
@@ -45,6 +46,8 @@ export interface LegExecutorOptions {
   observers: Observers;
   /** Tell watchers a record changed (best effort). */
   announce(record: TaskRecord): Promise<void>;
+  /** Put a task log record on the event bus. */
+  publishLog(event: Extract<TaskEvent, { type: 'log' }>): Promise<void>;
 }
 
 export class LegExecutor {
@@ -177,6 +180,19 @@ export class LegExecutor {
       }, record.timeoutMs);
     }
     const { observers } = this.options;
+    const logs = new LegLogBudget(record.taskId, this.options.publishLog);
+    /** Log records on their way to the bus: the outcome is stored only after them, so they reach clients first. */
+    const logging = new Set<Promise<void>>();
+    const log = (entry: Parameters<LegLogBudget['send']>[0]) => {
+      const sent = logs
+        .send(entry)
+        .catch((error: Error) =>
+          this.options.log('debug', `task ${job.taskId}: log record not sent: ${error.message}`),
+        )
+        .finally(() => logging.delete(sent));
+      logging.add(sent);
+      return sent;
+    };
     const startedAt = Date.now();
     observers.legStarted(record, startedAt - record.lastUpdatedAt);
     let outcome: LegOutcome;
@@ -195,6 +211,7 @@ export class LegExecutor {
         queuedAt: record.lastUpdatedAt,
         signal: controller.signal,
         reportProgress: (progress, total, message) => this.progress(leg, job, progress, total, message),
+        log,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -213,6 +230,7 @@ export class LegExecutor {
       return;
     }
     leg.returned = true;
+    await flushed(logging);
     await this.settle(leg, job, outcome);
   }
 

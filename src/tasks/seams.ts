@@ -97,7 +97,19 @@ export type TaskEvent =
   /** The record changed (status, progress, input); listeners re-read the store. */
   | { type: 'changed'; taskId: string; status: TaskStatus }
   /** Stop the running handler of this task, wherever it runs. */
-  | { type: 'cancel'; taskId: string };
+  | { type: 'cancel'; taskId: string }
+  /**
+   * A log record of the task's handler (`ctx.log`), wherever it runs, for the front end holding the client that
+   * created the task. Not kept anywhere: a record nobody listens to is gone.
+   */
+  | ({ type: 'log'; taskId: string } & TaskLogRecord);
+
+/** One log record of a running task, as `notifications/message` carries it. */
+export interface TaskLogRecord {
+  level: 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
+  data: unknown;
+  logger?: string;
+}
 
 export type TaskEventType = TaskEvent['type'];
 

@@ -1,7 +1,7 @@
 import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/server';
 import type { JsonRpcErrorObject } from '../errors.js';
-
 import type { TaskStatus } from '../protocol.js';
+import type { TaskLogRecord } from './seams.js';
 
 export { isTerminal, type TaskStatus, TERMINAL_STATUSES } from '../protocol.js';
 
@@ -129,6 +129,11 @@ export interface LegRun {
   /** Fires on cancel, timeout, or shutdown. */
   signal: AbortSignal;
   reportProgress(progress: number, total?: number, message?: string): Promise<void>;
+  /**
+   * Send a log record of the handler (`ctx.log`) to the client that created the task, where its era allows it;
+   * bounded in rate and size. Absent on an engine that does not carry task logs.
+   */
+  log?(record: TaskLogRecord): Promise<void>;
 }
 
 /** How a leg ended. Throwing from a runner is treated like `{ type: 'thrown' }` with a generic message. */

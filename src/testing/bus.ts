@@ -1,4 +1,7 @@
-/** The contract of a `TaskEventBus`: delivery after subscribe, unsubscribe, and listeners isolated from each other. */
+/**
+ * The contract of a `TaskEventBus`: delivery after subscribe, unsubscribe, listeners isolated from each other, and
+ * task log records carried whole, in order, to the listeners of that type only.
+ */
 import { describe, expect, it } from 'vitest';
 import type { TaskEventBus } from '../tasks/seams.js';
 import { eventually } from './support.js';
@@ -38,6 +41,33 @@ export function describeBusContract(name: string, makeBus: () => Promise<TaskEve
       await eventually(() => everything.length === 2);
       expect(cancels).toEqual([{ type: 'cancel', taskId: 't2' }]);
       expect(changes).toEqual([{ type: 'changed', taskId: 't1', status: 'working' }]);
+      await bus.close();
+    });
+
+    it('carries task log records whole and in order, only to listeners of logs or of every type', async () => {
+      const bus = await makeBus();
+      const logs: unknown[] = [];
+      const changes: unknown[] = [];
+      const everything: unknown[] = [];
+      await bus.subscribe((event) => logs.push(event), ['log']);
+      await bus.subscribe((event) => changes.push(event), ['changed']);
+      await bus.subscribe((event) => everything.push(event));
+      const records = [
+        { type: 'log' as const, taskId: 't1', level: 'info' as const, data: 'first' },
+        {
+          type: 'log' as const,
+          taskId: 't1',
+          level: 'warning' as const,
+          data: { message: 'second', data: { rows: [1, 2] } },
+          logger: 'import',
+        },
+      ];
+      for (const record of records) await bus.publish(record);
+      await bus.publish({ type: 'changed', taskId: 't1', status: 'completed' });
+      await eventually(() => everything.length === 3);
+      expect(logs).toEqual(records);
+      expect(changes).toEqual([{ type: 'changed', taskId: 't1', status: 'completed' }]);
+      expect(everything).toEqual([...records, { type: 'changed', taskId: 't1', status: 'completed' }]);
       await bus.close();
     });
 

@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { TaskEvent, TaskEventBus, TaskEventType } from '../seams.js';
 
-const EVERY_TYPE: readonly TaskEventType[] = ['changed', 'cancel'];
+const EVERY_TYPE: readonly TaskEventType[] = ['changed', 'cancel', 'log'];
 
 /**
  * Task events over Redis pub/sub: a channel per event type and server, one subscriber connection per process,
  * fanned out to the process's listeners. A process subscribes only to the types its listeners asked for, so a
- * worker (which needs cancels) is not woken by every change of every task. Pub/sub is fire-and-forget, which is
+ * worker (which needs cancels) is not woken by every change of every task, nor by task log records. Pub/sub is fire-and-forget, which is
  * fine here: events only say "look again", the state itself is in the store, and every consumer also re-checks the
  * store (a worker re-reads a record before running).
  */
@@ -18,7 +18,7 @@ export class RedisTaskEventBus implements TaskEventBus {
 
   /**
    * @param channel the channel of `changed` events (the store's scripts publish there too); cancels go to
-   *   `<channel>:cancel`.
+   *   `<channel>:cancel`, task log records to `<channel>:log`.
    */
   constructor(
     private readonly publisher: Redis,
@@ -51,7 +51,7 @@ export class RedisTaskEventBus implements TaskEventBus {
   }
 
   private channelOf(type: TaskEventType): string {
-    return type === 'changed' ? this.channel : `${this.channel}:cancel`;
+    return type === 'changed' ? this.channel : `${this.channel}:${type}`;
   }
 
   private ensureSubscribed(channel: string): Promise<void> {

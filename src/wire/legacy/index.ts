@@ -9,7 +9,7 @@ import type { ServerLogger } from '../../server/logger.js';
 import type { CallerInfo, TaskService, TaskTarget } from '../../server/task-service.js';
 import { asLegacyCreateTaskResult, notifyOnConnection, onServerClose } from '../sdk-gaps/index.js';
 import { serveLegacyTaskMethods } from './methods.js';
-import { relayForConnection } from './notifications.js';
+import { relayForConnection, sendTaskLog } from './notifications.js';
 import { requestedTtl } from './routing.js';
 import { createTaskResult } from './shapes.js';
 
@@ -76,11 +76,34 @@ export function serveLegacyTasks(
   return {
     async createTask(target, args, caller, params, ctx) {
       const progressToken = ctx.mcpReq._meta?.progressToken;
-      const record = await tasks.create(target, args, { ...caller, progressToken }, requestedTtl(params));
+      // A connection also carries the task's log records, watched before its first leg can send one.
+      let unwatchLogs: (() => void) | undefined;
+      const watchLogs = async (taskId: string) => {
+        unwatchLogs = await tasks.watchLogs(taskId, (entry) => {
+          sendTaskLog(server, taskId, entry).catch((error: Error) =>
+            log('debug', `task ${taskId}: log record not relayed: ${error.message}`),
+          );
+        });
+      };
+      let record: Awaited<ReturnType<TaskService['create']>>;
+      try {
+        record = await tasks.create(target, args, { ...caller, progressToken }, requestedTtl(params), {
+          beforeQueued: unit === 'connection' ? watchLogs : undefined,
+        });
+      } catch (error) {
+        unwatchLogs?.();
+        throw error;
+      }
       if (unit === 'connection') {
         const authInfo: AuthInfo | undefined = caller.authInfo;
         relay(record.taskId, () =>
-          relayForConnection(tasks, record, authInfo, (n) => notifyOnConnection(server, n), closed.signal),
+          relayForConnection(
+            tasks,
+            record,
+            authInfo,
+            (n) => notifyOnConnection(server, n),
+            closed.signal,
+          ).finally(() => unwatchLogs?.()),
         );
       }
       return asLegacyCreateTaskResult(createTaskResult(record));

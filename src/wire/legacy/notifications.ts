@@ -1,18 +1,19 @@
 /**
- * Task notifications of the 2025-11-25 era: `notifications/tasks/status` on every status change, and
+ * Task notifications of the 2025-11-25 era: `notifications/tasks/status` on every status change,
  * `notifications/progress` with the creating request's `progressToken` for the task's whole life, stopping at the
- * terminal status.
+ * terminal status, and the handler's log records as `notifications/message` with the related-task `_meta`.
  *
  * Progress is reported wherever the task runs (possibly a worker process); the engine stores it on the record and
  * announces the change on its event bus, so any front end can follow a task. A relay turns the records it sees into
  * notifications on one stream: a stdio connection for its own tasks, or the `tasks/result` stream of a stateless
  * HTTP client, which has no other stream after the `tools/call` response.
  */
-import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import { ProtocolError, taskNotFound } from '../../errors.js';
 import type { TaskService } from '../../server/task-service.js';
+import type { TaskLogRecord } from '../../tasks/seams.js';
 import { isTerminal, type TaskRecord, type TaskStatus } from '../../tasks/types.js';
-import { legacyStatus, legacyTask } from './shapes.js';
+import { legacyStatus, legacyTask, relatedTaskMeta } from './shapes.js';
 
 /** Sends one notification on the relay's stream. */
 export type NotificationSink = (notification: {
@@ -142,4 +143,21 @@ export async function relayForConnection(
     await relay.relay(record);
     if (relay.done) return;
   }
+}
+
+/**
+ * Send a log record of task `taskId` on a connection (stdio, an HTTP session) as `notifications/message` with the
+ * related-task `_meta` (the spec asks it of every notification related to a task), at the level the connection's
+ * client set with `logging/setLevel`, as the SDK does for foreground calls.
+ */
+export function sendTaskLog(server: McpServer, taskId: string, entry: TaskLogRecord): Promise<void> {
+  return server.server.sendLoggingMessage(
+    {
+      level: entry.level,
+      data: entry.data,
+      ...(entry.logger === undefined ? {} : { logger: entry.logger }),
+      _meta: relatedTaskMeta(taskId),
+    },
+    server.server.transport?.sessionId,
+  );
 }
