@@ -10,22 +10,22 @@
  * `tasks/update`. 2025-11-25 backend: input only travels as server→client requests on a `tasks/result` stream, so a
  * leg opens one, relays the elicitation requests it receives as the proxy task's input requests, and closes it; the
  * leg after the answers opens another, on which the backend asks again (taskmcp re-asks outstanding requests on
- * each stream) and gets the answers. Requests are matched across streams by a fingerprint of their content.
+ * each stream) and gets the answers. Requests are matched across streams by a fingerprint of their content (see
+ * follow-legacy.ts). A sessionful 2025-11-25 backend's session is kept in the state too and reused by every leg
+ * (backend.ts says why); the leg that sees the backend task end, or the cancel, ends it.
+ *
+ * An answer from the backend that ends the proxy task (a result, a failure) ends the session; a leg that stops for
+ * any other reason (a worker shutting down hands the leg to another worker) leaves it for the next leg.
  */
-import type { CallToolResult, ElicitRequest, ElicitResult } from '@modelcontextprotocol/client';
-import { type InputRequiredResult, inputRequired } from '@modelcontextprotocol/server';
+import type { CallToolResult } from '@modelcontextprotocol/client';
+import { type InputRequiredResult, inputRequired, isInputRequiredResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { TaskInfo } from '../client/types.js';
 import type { TaskMCPContext } from '../context/context.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
-import { type Continuation, continueLater } from '../server/continuation.js';
-import {
-  type BackendConnection,
-  type BackendTarget,
-  connectBackend,
-  type Era,
-  requestFingerprint,
-} from './backend.js';
+import { type Continuation, continueLater, isContinuation } from '../server/continuation.js';
+import { type BackendConnection, type BackendTarget, connectBackend, type Era } from './backend.js';
+import { followLegacy } from './follow-legacy.js';
 
 export interface ProxiedTool {
   /** The tool's name on the backend (the proxy's may be prefixed by a mount). */
@@ -36,11 +36,13 @@ export interface ProxiedTool {
 }
 
 /** What a proxy task keeps in its record between legs (as `requestState`). */
-interface ProxyState {
+export interface ProxyState {
   /** The proxy task this state belongs to: a `requestState` sent by a client with `tools/call` is never trusted. */
   task: string;
   backendTaskId: string;
   era: Era;
+  /** 2025-11-25: the backend's HTTP session the task was created on, reused by every leg. */
+  session?: string;
   /** 2026-07-28: backend input keys already answered (a look may still list them while the answer lands). */
   answered?: string[];
   /** 2025-11-25: answers collected by the proxy, by request fingerprint, until the backend has taken them. */
@@ -51,6 +53,7 @@ const ProxyStateSchema = z.object({
   task: z.string(),
   backendTaskId: z.string(),
   era: z.enum(['modern', 'legacy']),
+  session: z.string().optional(),
   answered: z.array(z.string()).optional(),
   answers: z.record(z.string(), z.unknown()).optional(),
 });
@@ -60,7 +63,7 @@ const MAX_POLL_MS = 5_000;
 /** The SDK's default request timeout would cut a long foreground call; the caller's signal bounds it instead. */
 const NO_DEADLINE_MS = 2 ** 31 - 1;
 
-type ProxyReturn = CallToolResult | Continuation | InputRequiredResult;
+export type ProxyReturn = CallToolResult | Continuation | InputRequiredResult;
 
 export function forwardingHandler(tool: ProxiedTool) {
   return async (args: Record<string, unknown>, ctx: TaskMCPContext): Promise<ProxyReturn> => {
@@ -79,13 +82,41 @@ export function cancellingHook(tool: ProxiedTool) {
   return async (task: { taskId: string; requestState?: string; authInfo?: TaskMCPContext['authInfo'] }) => {
     const state = readState(task.requestState, task.taskId);
     if (!state) return; // the first leg had not stored a backend task yet: it cancels it itself (see start)
-    const backend = await connectBackend(tool.target, task.authInfo, { tasks: true, era: state.era });
+    const backend = await connectBackend(tool.target, task.authInfo, {
+      tasks: true,
+      era: state.era,
+      session: state.session,
+    });
     try {
       await backend.client.cancelTask(state.backendTaskId);
     } finally {
-      await backend.close();
+      await backend.close({ endSession: true });
     }
   };
+}
+
+/**
+ * Run one leg on `backend` and close it: the backend's session ends with the leg that ends the proxy task (a
+ * result, or an error the backend reported), and stays for the next leg otherwise (a continuation, an ask, or a
+ * leg aborted by a worker shutting down, which another worker runs again).
+ */
+export async function onBackend(
+  backend: BackendConnection,
+  signal: AbortSignal,
+  run: (backend: BackendConnection) => Promise<ProxyReturn>,
+): Promise<ProxyReturn> {
+  let endSession = false;
+  try {
+    const outcome = await run(backend);
+    endSession = !isContinuation(outcome) && !isInputRequiredResult(outcome);
+    return outcome;
+  } catch (error) {
+    const fault = backendFault(error);
+    endSession = fault instanceof ProtocolError && !signal.aborted;
+    throw fault;
+  } finally {
+    await backend.close({ endSession });
+  }
 }
 
 async function forwardCall(tool: ProxiedTool, args: Record<string, unknown>, ctx: TaskMCPContext) {
@@ -101,13 +132,14 @@ async function forwardCall(tool: ProxiedTool, args: Record<string, unknown>, ctx
       },
     )) as CallToolResult;
   } finally {
-    await backend.close();
+    await backend.close({ endSession: true });
   }
 }
 
-/** First leg: start the backend task and store its id before anything else can happen. */
+/** First leg: start the backend task and store its id (and session) before anything else can happen. */
 async function start(tool: ProxiedTool, args: Record<string, unknown>, ctx: TaskMCPContext) {
   const backend = await connectBackend(tool.target, ctx.authInfo, { tasks: true });
+  let keepSession = false;
   try {
     const handle = await backend.client.callToolTask(tool.backendName, args, { signal: ctx.signal });
     if (handle.id === undefined) return await handle.result(); // the backend answered at once
@@ -116,23 +148,19 @@ async function start(tool: ProxiedTool, args: Record<string, unknown>, ctx: Task
       await backend.client.cancelTask(handle.id).catch(() => {});
       throw ctx.signal.reason;
     }
-    const state: ProxyState = { task: ctx.taskId!, backendTaskId: handle.id, era: backend.era };
+    keepSession = true;
+    const session = backend.era === 'legacy' ? backend.sessionId : undefined;
+    const state: ProxyState = { task: ctx.taskId!, backendTaskId: handle.id, era: backend.era, session };
     return later(tool, state, handle.last);
   } finally {
-    await backend.close();
+    await backend.close({ endSession: !keepSession });
   }
 }
 
 async function follow(tool: ProxiedTool, state: ProxyState, ctx: TaskMCPContext): Promise<ProxyReturn> {
-  if (state.era === 'modern') {
-    const backend = await connectBackend(tool.target, ctx.authInfo, { tasks: true, era: 'modern' });
-    try {
-      return await followModern(tool, backend, state, ctx);
-    } finally {
-      await backend.close();
-    }
-  }
-  return followLegacy(tool, state, ctx);
+  if (state.era === 'legacy') return followLegacy(tool, state, ctx);
+  const backend = await connectBackend(tool.target, ctx.authInfo, { tasks: true, era: 'modern' });
+  return onBackend(backend, ctx.signal, () => followModern(tool, backend, state, ctx));
 }
 
 async function followModern(
@@ -170,61 +198,7 @@ async function followModern(
   }
 }
 
-const AnyResultSchema = z.looseObject({});
-
-/** One look at a 2025-11-25 backend task; input and outcomes travel on its `tasks/result` stream. */
-async function followLegacy(tool: ProxiedTool, state: ProxyState, ctx: TaskMCPContext): Promise<ProxyReturn> {
-  const answers = { ...state.answers, ...ctx.inputResponses };
-  const asks: Record<string, { method: string; params?: Record<string, unknown> }> = {};
-  let wake = () => {};
-  const woken = new Promise<'woken'>((resolve) => {
-    wake = () => resolve('woken');
-  });
-  const onElicit = async (params: ElicitRequest['params']): Promise<ElicitResult> => {
-    const key = requestFingerprint('elicitation/create', params);
-    if (key in answers) {
-      wake();
-      return answers[key] as ElicitResult;
-    }
-    asks[key] = { method: 'elicitation/create', params: withoutMeta(params) };
-    wake();
-    return new Promise<never>(() => {}); // never answered on this stream: the next one asks again
-  };
-  const backend = await connectBackend(tool.target, ctx.authInfo, { tasks: true, era: 'legacy', onElicit });
-  const stream = new AbortController();
-  const stop = () => stream.abort(ctx.signal.reason);
-  ctx.signal.addEventListener('abort', stop, { once: true });
-  try {
-    const task = await backend.client.getTask(state.backendTaskId, ctx.signal);
-    if (task.status === 'working') return later(tool, { ...state, answers: undefined }, task);
-    if (task.status === 'cancelled') throw backendCancelled(state);
-    const outcome = backend.client.sdk
-      .request({ method: 'tasks/result', params: { taskId: state.backendTaskId } }, AnyResultSchema, {
-        signal: stream.signal,
-        timeout: NO_DEADLINE_MS,
-      })
-      .then(
-        (result) => ({ result: result as CallToolResult }),
-        (error: unknown) => ({ error }),
-      );
-    const first = await Promise.race([outcome, woken]);
-    if (first !== 'woken') {
-      if ('result' in first) return first.result;
-      throw first.error;
-    }
-    if (Object.keys(asks).length > 0) return inputAsk(asks, { ...state, answers });
-    // An answer went to the backend: the task moves on; look again soon (answers stay until it is seen working).
-    await backend.answersSent();
-    return later(tool, { ...state, answers }, undefined, 0);
-  } finally {
-    ctx.signal.removeEventListener('abort', stop);
-    stream.abort();
-    await backend.answersSent();
-    await backend.close();
-  }
-}
-
-function later(tool: ProxiedTool, state: ProxyState, task: TaskInfo | undefined, delayMs?: number) {
+export function later(tool: ProxiedTool, state: ProxyState, task: TaskInfo | undefined, delayMs?: number) {
   return continueLater({
     requestState: JSON.stringify(state),
     delayMs: delayMs ?? tool.pollIntervalMs ?? Math.min(task?.pollIntervalMs ?? 1_000, MAX_POLL_MS),
@@ -236,7 +210,7 @@ function later(tool: ProxiedTool, state: ProxyState, task: TaskInfo | undefined,
  * The proxy task waits for the backend's input requests (keyed as the backend keys them, or by fingerprint). The
  * state it carries is the engine's (stored in the record), never a client's: see `readState`.
  */
-function inputAsk(
+export function inputAsk(
   inputRequests: Record<string, { method: string; params?: Record<string, unknown> }>,
   state: ProxyState,
 ): InputRequiredResult {
@@ -257,12 +231,7 @@ function readState(requestState: string | undefined, taskId: string): ProxyState
   return state.success && state.data.task === taskId ? state.data : undefined;
 }
 
-function withoutMeta(params: Record<string, unknown>): Record<string, unknown> {
-  const { _meta: _ignored, ...rest } = params;
-  return rest;
-}
-
-function backendCancelled(state: ProxyState): ProtocolError {
+export function backendCancelled(state: ProxyState): ProtocolError {
   return new ProtocolError(
     ProtocolErrorCode.InternalError,
     `The backend task ${state.backendTaskId} was cancelled by someone other than this proxy.`,

@@ -37,7 +37,7 @@ export async function createProxy(options: ProxyOptions): Promise<TaskMCP> {
   try {
     tools = await discovery.client.listTools();
   } finally {
-    await discovery.close();
+    await discovery.close({ endSession: true });
   }
   // Every later connection talks the era agreed now, without negotiating again.
   target.era = discovery.era;

@@ -54,6 +54,7 @@ describe.each(engineCases)('proxy ($name engine)', ({ engine }) => {
         whoami: 'forbidden',
         report: 'optional',
         greet: 'required',
+        ask_twice: 'required',
         hold: 'required',
       });
       const v1 = await connectV1Http(url, 'alice-token');
@@ -65,6 +66,7 @@ describe.each(engineCases)('proxy ($name engine)', ({ engine }) => {
           whoami: 'forbidden',
           report: 'optional',
           greet: 'required',
+          ask_twice: 'required',
           hold: 'required',
         });
       } finally {
@@ -156,6 +158,21 @@ describe.each(engineCases)('proxy ($name engine)', ({ engine }) => {
         expect(text(result)).toBe('Hello, Ada');
         expect(asked).toEqual(['Name?']);
         expect(states.some((state) => state.status === 'input_required')).toBe(true);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('relays the same question asked twice in a row twice, each with its own answer', async () => {
+      const answers = ['Ada', 'Grace'];
+      const client = await connectHttp(url, {
+        token: 'alice-token',
+        era: 'modern',
+        onElicit: () => ({ action: 'accept', content: { name: answers.shift()! } }),
+      });
+      try {
+        expect(text(await client.callTool('ask_twice'))).toBe('Ada and Grace');
+        expect(answers).toEqual([]);
       } finally {
         await client.close();
       }
