@@ -27,13 +27,19 @@ export class TaskListens {
 
   constructor(private readonly internals: () => Promise<ServerInternals>) {}
 
-  /** Answer `request` with a task subscription when it asks for one; pass it to `sdkFetch` otherwise. */
+  /**
+   * Answer `request` (its parsed `body`) with a task subscription when it asks for one; pass it to `sdkFetch`
+   * otherwise.
+   */
   handle(
     request: Request,
+    body: unknown,
     authInfo: AuthInfo | undefined,
     sdkFetch: (request: Request) => Promise<Response>,
   ): Promise<Response> {
-    return this.gate.route(request, sdkFetch, (message) => this.serve(message, request.signal, authInfo));
+    return this.gate.route(request, body, sdkFetch, (message) =>
+      this.serve(message, request.signal, authInfo),
+    );
   }
 
   /**

@@ -38,6 +38,7 @@ import {
   type ToolHandler,
   ToolRegistry,
 } from './registry.js';
+import { readRequestBody } from './request-body.js';
 import { withTaskSettings } from './resource-prompt-tasks/task-options.js';
 import { ResourceSubscriptions } from './resource-subscriptions.js';
 import { buildSdkServer, type ServerInternals } from './sdk-server.js';
@@ -266,18 +267,23 @@ export class TaskMCP {
       if (verified instanceof Response) return verified;
       authInfo = verified;
     }
+    // Read and parse a POST body once, for everything below and the SDK (see request-body.ts).
+    const read = await readRequestBody(request, options.parsedBody);
+    if ('response' in read) return read.response;
+    const { parsedBody } = read;
+    const passed = { ...options, authInfo, parsedBody };
     if (this.legacySessions) {
-      if (await isLegacyRequest(request, options.parsedBody)) {
-        return this.legacySessions.handle(request, { ...options, authInfo });
+      if (await isLegacyRequest(read.request, parsedBody)) {
+        return this.legacySessions.handle(read.request, passed);
       }
     } else {
       // A 2025-11-25 client's answer to a task's input request: no SDK server is waiting for it (stateless serving).
       const { tasks } = await this.internals({});
-      const answered = await acceptInputAnswer(request, authInfo, tasks, this.log);
+      const answered = await acceptInputAnswer(read.request, parsedBody, authInfo, tasks, this.log);
       if (answered) return answered;
     }
-    return this.taskListens.handle(request, authInfo, (sdkRequest) =>
-      handler.fetch(sdkRequest, { ...options, authInfo }),
+    return this.taskListens.handle(read.request, parsedBody, authInfo, (sdkRequest) =>
+      handler.fetch(sdkRequest, passed),
     );
   };
 

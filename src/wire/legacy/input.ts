@@ -16,7 +16,7 @@ import type { ServerLogger } from '../../server/logger.js';
 import type { TaskService } from '../../server/task-service.js';
 import type { InputRequestEntry, TaskRecord } from '../../tasks/types.js';
 import { isPlainObject } from '../json-body.js';
-import { readJsonRpcResponse, sendTaskRequest, writeOnRequestStream } from '../sdk-gaps/index.js';
+import { jsonRpcResponseIn, sendTaskRequest, writeOnRequestStream } from '../sdk-gaps/index.js';
 import type { ServingUnit } from './index.js';
 import { relatedTaskMeta } from './shapes.js';
 
@@ -78,17 +78,18 @@ export class InputForwarder {
 }
 
 /**
- * If `request` is a client's answer to an input request sent over stateless HTTP, deliver it to the task (bound to
- * the caller, like every task operation) and return the `202 Accepted` the transport would have answered; otherwise
- * `undefined`, and the request goes to the SDK as usual.
+ * If `request` (its parsed `body`) is a client's answer to an input request sent over stateless HTTP, deliver it to
+ * the task (bound to the caller, like every task operation) and return the `202 Accepted` the transport would have
+ * answered; otherwise `undefined`, and the request goes to the SDK as usual.
  */
 export async function acceptInputAnswer(
   request: Request,
+  body: unknown,
   authInfo: AuthInfo | undefined,
   tasks: TaskService,
   log: ServerLogger,
 ): Promise<Response | undefined> {
-  const response = await readJsonRpcResponse(request);
+  const response = jsonRpcResponseIn(request, body);
   const target = response && parseInputRequestId(response.id);
   if (!response || !target) return undefined;
   if ('result' in response) {

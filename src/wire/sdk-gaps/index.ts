@@ -14,7 +14,7 @@ export {
 } from './legacy-tasks.js';
 export { interceptRequest } from './read-task-params.js';
 export { onServerClose } from './server-close.js';
-export { readJsonRpcResponse, writeOnRequestStream } from './stateless-answers.js';
+export { jsonRpcResponseIn, writeOnRequestStream } from './stateless-answers.js';
 export { TaskListenGate } from './task-listen.js';
 export { serveTaskMethod } from './task-methods.js';
 export { asToolCallResult, dispatchedElsewhere, serveToolCalls } from './tool-calls.js';

@@ -3,7 +3,7 @@
  * that never sent them (python-sdk #1097 / PR #1827 and go-sdk PR #485 for the same limitation elsewhere).
  */
 import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
-import { isPlainObject, readAtMost } from '../json-body.js';
+import { isPlainObject } from '../json-body.js';
 
 /**
  * Write a server→client request with an id of our choosing on the stream of the request being handled.
@@ -12,7 +12,7 @@ import { isPlainObject, readAtMost } from '../json-body.js';
  * fallback), one SDK server per HTTP request, so the answer to a request sent with `ctx.mcpReq.send` arrives in a
  * later HTTP request at an SDK server that never sent it, and is dropped (the general stateless-mode limitation, see
  * python-sdk #1097 / PR #1827 and the go-sdk stateless docs, PR #485). taskmcp writes the request straight to the transport with an id that says where the answer belongs, and
- * catches the answer before the SDK (see {@link readJsonRpcResponse}).
+ * catches the answer before the SDK (see {@link jsonRpcResponseIn}).
  */
 export async function writeOnRequestStream(
   server: McpServer,
@@ -29,25 +29,18 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /**
  * The JSON-RPC response a client POSTed (its answer to a server→client request), or `undefined` for anything else.
- * Reads at most {@link MAX_ANSWER_BYTES} of a clone, so the request stays readable for the SDK. `result` and `error`
- * are as the client sent them, for the caller to validate. Companion of {@link writeOnRequestStream}.
+ * `body` is the request's parsed body (read once by the endpoint); `result` and `error` are as the client sent them,
+ * for the caller to validate. Companion of {@link writeOnRequestStream}.
  */
-export async function readJsonRpcResponse(
+export function jsonRpcResponseIn(
   request: Request,
-): Promise<{ id: unknown; result: unknown } | { id: unknown; error: unknown } | undefined> {
+  body: unknown,
+): { id: unknown; result: unknown } | { id: unknown; error: unknown } | undefined {
   // 2026-07-28 has no server→client requests, so its clients never post responses.
   if (request.method !== 'POST' || request.headers.get('mcp-protocol-version') === '2026-07-28')
     return undefined;
   if (!request.headers.get('content-type')?.includes('json')) return undefined;
   if (Number(request.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) return undefined;
-  let body: unknown;
-  try {
-    const text = await readAtMost(request.clone(), MAX_ANSWER_BYTES);
-    if (text === undefined) return undefined;
-    body = JSON.parse(text);
-  } catch {
-    return undefined; // the SDK answers malformed and unreadable (aborted) bodies
-  }
   if (!isPlainObject(body) || 'method' in body || body.jsonrpc !== '2.0' || !('id' in body)) return undefined;
   if ('result' in body) return { id: body.id, result: body.result };
   if ('error' in body) return { id: body.id, error: body.error };

@@ -13,7 +13,7 @@
  * admitted request the SDK's own stream is dropped for taskmcp's. A request the SDK refused keeps the SDK's answer.
  * When the SDK grows an extension seam for listen filters, this module goes.
  */
-import { isPlainObject, readAtMost } from '../json-body.js';
+import { isPlainObject } from '../json-body.js';
 import { asksForTaskNotifications } from '../modern/task-listen.js';
 
 /** A listen request body larger than this is left to the SDK (it names at most a thousand task ids). */
@@ -28,11 +28,12 @@ export class TaskListenGate {
   }
 
   /**
-   * Serve `request` through `sdkFetch`, unless it is a `subscriptions/listen` naming task ids that the SDK admitted:
-   * then `serve` answers it with the parsed request message.
+   * Serve `request` (its parsed `body`, read once by the endpoint) through `sdkFetch`, unless it is a
+   * `subscriptions/listen` naming task ids that the SDK admitted: then `serve` answers it with the request message.
    */
   async route(
     request: Request,
+    body: unknown,
     sdkFetch: (request: Request) => Promise<Response>,
     serve: (message: Record<string, unknown>) => Promise<Response>,
   ): Promise<Response> {
@@ -41,21 +42,12 @@ export class TaskListenGate {
     if (request.method !== 'POST' || request.headers.get('mcp-method') !== 'subscriptions/listen') {
       return sdkFetch(request);
     }
-    const message = await peekJson(request);
+    const message = Number(request.headers.get('content-length')) > MAX_LISTEN_BYTES ? undefined : body;
     if (!isPlainObject(message) || !asksForTaskNotifications(message)) return sdkFetch(request);
     const sdkResponse = await sdkFetch(request);
     if (!this.admitted.has(request)) return sdkResponse;
     // The SDK's stream for this request acknowledged nothing; cancelling it releases its keep-alive and bus listener.
     await sdkResponse.body?.cancel().catch(() => {});
     return serve(message);
-  }
-}
-
-async function peekJson(request: Request): Promise<unknown> {
-  try {
-    const text = await readAtMost(request.clone(), MAX_LISTEN_BYTES);
-    return text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    return undefined; // the SDK answers unreadable and malformed bodies
   }
 }
