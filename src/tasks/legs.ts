@@ -237,14 +237,14 @@ export class LegExecutor {
   /** Store how a leg ended, unless the task moved on (cancelled, timed out, superseded) in the meantime. */
   private async settle(leg: RunningLeg, job: QueuedLeg, outcome: LegOutcome): Promise<void> {
     const { store, queue, durability } = this.options;
-    let retryDelayMs: number | undefined;
+    let nextLegDelayMs: number | undefined;
     const updated = await this.persistently(job.taskId, 'storing the outcome', () =>
       store.update(
         job.taskId,
         (current) => {
           if (!isCurrentLeg(current, job)) return undefined;
           const settled = settledRecord(current, outcome);
-          retryDelayMs = settled.retryDelayMs;
+          nextLegDelayMs = settled.nextLegDelayMs;
           return stamped(settled.record, Date.now(), durability.livenessMs);
         },
         leg.known,
@@ -252,10 +252,11 @@ export class LegExecutor {
     );
     if (!updated?.changed) return;
     if (isTerminal(updated.record.status)) this.options.observers.ended(updated.record);
-    if (retryDelayMs !== undefined) {
-      const next = { ...job, attempt: job.attempt + 1 };
-      await this.persistently(job.taskId, 'queueing a retry', () =>
-        queue.enqueue(next, { delayMs: retryDelayMs }),
+    if (nextLegDelayMs !== undefined) {
+      // The record names what runs next: another attempt of this leg, or the leg after a continuation.
+      const { leg: nextLeg, attempt } = updated.record;
+      await this.persistently(job.taskId, 'queueing the next leg', () =>
+        queue.enqueue({ taskId: job.taskId, leg: nextLeg, attempt }, { delayMs: nextLegDelayMs }),
       );
     }
     await this.options.announce(updated.record);

@@ -40,14 +40,14 @@ export function retentionFromCreation(record: TaskRecord): number {
 }
 
 /**
- * The record after a leg ended with `outcome`; `retryDelayMs` is set when the leg runs again (its next attempt,
- * after that delay): a thrown error that earns another attempt, or a continuation. Input requests get fresh keys,
- * unique for the task's life, mapped back to the keys the tool chose.
+ * The record after a leg ended with `outcome`; `nextLegDelayMs` is set when the record's current leg must be queued
+ * after that delay: another attempt after a thrown error that earns one, or the next leg after a continuation. Input
+ * requests get fresh keys, unique for the task's life, mapped back to the keys the tool chose.
  */
 export function settledRecord(
   current: TaskRecord,
   outcome: LegOutcome,
-): { record: TaskRecord; retryDelayMs?: number } {
+): { record: TaskRecord; nextLegDelayMs?: number } {
   switch (outcome.type) {
     case 'result':
       return {
@@ -62,7 +62,7 @@ export function settledRecord(
       if (current.attempt < attempts) {
         const retryDelayMs = backoffDelay(current, current.attempt);
         return {
-          retryDelayMs,
+          nextLegDelayMs: retryDelayMs,
           record: {
             ...current,
             attempt: current.attempt + 1,
@@ -75,14 +75,14 @@ export function settledRecord(
       };
     }
     case 'continue':
-      // The leg runs again as its next attempt, queued like a retry (a fresh queue job, the same executor path), with
-      // the new state. Attempts then count runs of the leg, so a retry policy only covers runs before the first
-      // continuation: a tool that continues handles its own failures (the proxy fails the task with the backend's).
+      // A new leg, as after an answered input request: attempts and the retry policy count afresh for it, so a task
+      // that waits on outside work for hours keeps its retries for real failures.
       return {
-        retryDelayMs: outcome.delayMs,
+        nextLegDelayMs: outcome.delayMs,
         record: {
           ...current,
-          attempt: current.attempt + 1,
+          leg: current.leg + 1,
+          attempt: 1,
           requestState: outcome.requestState,
           inputResponses: undefined,
           statusMessage: outcome.statusMessage,

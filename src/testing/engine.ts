@@ -230,6 +230,32 @@ export function describeEngineContract(
       expect(done.result).toEqual({ content: [{ type: 'text', text: 'boom 3' }], isError: true });
     });
 
+    it('runs a continuation as a new leg with its state, keeping the retry budget for real failures', async () => {
+      const runs: Array<Pick<LegRun, 'leg' | 'attempt' | 'requestState'>> = [];
+      const engine = await started(async ({ leg, attempt, requestState }) => {
+        runs.push({ leg, attempt, requestState });
+        if (leg < 4)
+          return { type: 'continue', requestState: `after ${leg}`, delayMs: 0, statusMessage: 'Waiting' };
+        if (attempt === 1) {
+          return { type: 'thrown', message: 'flaky', result: { content: [], isError: true } };
+        }
+        return ok(`done in leg ${leg}`);
+      });
+      const { taskId } = await engine.create(spec({ retry: { attempts: 2 } }));
+      const done = await eventually(async () => {
+        const record = await engine.get(taskId);
+        return record?.status === 'completed' ? record : undefined;
+      });
+      expect(runs).toEqual([
+        { leg: 1, attempt: 1, requestState: undefined },
+        { leg: 2, attempt: 1, requestState: 'after 1' },
+        { leg: 3, attempt: 1, requestState: 'after 2' },
+        { leg: 4, attempt: 1, requestState: 'after 3' },
+        { leg: 4, attempt: 2, requestState: 'after 3' },
+      ]);
+      expect(done.result).toEqual({ content: [{ type: 'text', text: 'done in leg 4' }] });
+    });
+
     it('treats a runner that throws like a thrown handler', async () => {
       const engine = await started(async () => {
         throw new Error('runner exploded');
