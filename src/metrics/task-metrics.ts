@@ -22,6 +22,14 @@ export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export class TaskMetrics {
   private registry?: Registry;
   private stop?: () => void;
+  /** Gauges of the serving side of this process (not the engine's), read at each scrape. */
+  private readonly serving: Array<{ name: string; help: string; read: () => number }> = [];
+
+  /** Expose `read()` as gauge `name`, read when Prometheus scrapes. Add it before the server starts. */
+  gauge(name: string, help: string, read: () => number): void {
+    if (this.registry) throw new Error(`Add the gauge ${name} before the metrics observe a task engine.`);
+    this.serving.push({ name, help, read });
+  }
 
   /** Load prom-client and start counting what `engine` does in this process (a server does this as it starts). */
   async attach(engine: TaskEngine): Promise<void> {
@@ -29,6 +37,16 @@ export class TaskMetrics {
     const prom = await loadPromClient();
     const registry = new prom.Registry();
     this.stop = instrumentEngine(prom, engine, registry);
+    for (const { name, help, read } of this.serving) {
+      new prom.Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    }
     this.registry = registry;
   }
 

@@ -1,14 +1,17 @@
 /**
- * Pushed task notifications over Streamable HTTP on 2026-07-28: the `subscriptions/listen` requests that name task
- * ids, bound to the caller. The stream itself is the wire's (`wire/modern/task-listen.ts`); getting the requests
- * past the SDK is a gap of its own (`wire/sdk-gaps/task-listen.ts`). Changes reach the stream through the task
- * engine's watch, which follows the engine's event bus, so a task running in a worker process is reported by
- * whichever front end holds the stream.
+ * Pushed task notifications on 2026-07-28, over Streamable HTTP and stdio: the `subscriptions/listen` requests that
+ * name task ids, bound to the caller. The subscription itself is the wire's (`wire/modern/task-subscription.ts`),
+ * carried by an SSE stream over HTTP (`wire/modern/task-listen.ts`) and by the connection over stdio; getting the
+ * requests past the SDK is a gap of its own on each transport (`wire/sdk-gaps/task-listen.ts`,
+ * `wire/sdk-gaps/stdio-task-listen.ts`). Changes reach a subscription through the task engine's watch, which
+ * follows the engine's event bus, so a task running in a worker process is reported by whichever front end holds it.
  */
-import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { AuthInfo, Transport } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode, toJsonRpcError } from '../errors.js';
 import { openTaskListen, readTaskListen, type TaskListenPort } from '../wire/modern/task-listen.js';
+import { subscribeToTasks } from '../wire/modern/task-subscription.js';
 import { TaskListenGate } from '../wire/sdk-gaps/index.js';
+import { type EndStdioTaskListen, withTaskListens } from '../wire/sdk-gaps/stdio-task-listen.js';
 import type { ServerInternals } from './sdk-server.js';
 import type { TaskService } from './task-service.js';
 
@@ -22,7 +25,7 @@ export class TaskListens {
   /** Record in the HTTP handler's factory which requests the SDK accepted (see {@link TaskListenGate}). */
   readonly gate = new TaskListenGate();
   private open = 0;
-  /** Resolves when the stream is over, per open stream. */
+  /** Resolves when the subscription is over, per open subscription. */
   private readonly streams = new Set<Promise<void>>();
 
   constructor(private readonly internals: () => Promise<ServerInternals>) {}
@@ -57,6 +60,16 @@ export class TaskListens {
     clearTimeout(timer);
   }
 
+  /** Task subscriptions open now, over either transport (an operator's gauge). */
+  get openCount(): number {
+    return this.open;
+  }
+
+  /** `wire`, a stdio transport for `serveStdio`, serving the task listens of its connection. */
+  overStdio(wire: Transport): Transport {
+    return withTaskListens(wire, (message, send, ended) => this.serveOverStdio(message, send, ended));
+  }
+
   private async serve(
     message: Record<string, unknown>,
     disconnected: AbortSignal,
@@ -65,32 +78,14 @@ export class TaskListens {
     const { tasks, shutdown, info } = await this.internals();
     try {
       const listen = readTaskListen(message);
-      if (this.open >= MAX_OPEN_TASK_LISTENS) {
-        throw new ProtocolError(
-          ProtocolErrorCode.InternalError,
-          `Too many open task subscriptions on this server (at most ${MAX_OPEN_TASK_LISTENS}): close one, or poll tasks/get.`,
-        );
-      }
-      this.open++;
-      let ended = () => {};
-      const over = new Promise<void>((resolve) => {
-        ended = resolve;
-      });
-      this.streams.add(over);
-      void over.then(() => this.streams.delete(over));
-      let counted = true;
-      const release = () => {
-        if (counted) this.open--;
-        counted = false;
-        // The HTTP adapter ends the response in the microtasks after the stream closes; let it, before saying so.
-        setImmediate(ended);
-      };
+      const release = this.takeSlot();
       try {
         return await openTaskListen(listen, ownTasks(tasks, authInfo), {
           disconnected,
           shutdown,
           serverInfo: { name: info.name, version: info.version },
-          onEnd: release,
+          // The HTTP adapter ends the response in the microtasks after the stream closes; let it, before saying so.
+          onEnd: () => setImmediate(release),
         });
       } catch (error) {
         release();
@@ -100,6 +95,77 @@ export class TaskListens {
       if (error instanceof ProtocolError) return errorResponse(message.id, error);
       throw error;
     }
+  }
+
+  /**
+   * One listen over stdio: the subscription's messages go out on the connection among its other messages. A stdio
+   * connection has no principal, so every task created over it is the caller's.
+   */
+  private async serveOverStdio(
+    message: Record<string, unknown>,
+    send: (message: Record<string, unknown>) => Promise<void>,
+    ended: () => void,
+  ): Promise<EndStdioTaskListen | undefined> {
+    const { tasks, shutdown, info } = await this.internals();
+    try {
+      const listen = readTaskListen(message);
+      const release = this.takeSlot();
+      try {
+        const subscription = await subscribeToTasks(listen, ownTasks(tasks, undefined), {
+          name: info.name,
+          version: info.version,
+        });
+        const onShutdown = () => subscription.end(true);
+        let written: Promise<void> = Promise.resolve();
+        subscription.start({
+          send(reply) {
+            // A failed write means the connection is gone; its close ends the subscription.
+            written = send(reply).catch(() => {});
+          },
+          ended() {
+            shutdown.removeEventListener('abort', onShutdown);
+            // Over once its last message, the result of a graceful end, is written: closing waits for that.
+            void written.then(() => {
+              release();
+              ended();
+            });
+          },
+        });
+        if (shutdown.aborted) onShutdown();
+        else shutdown.addEventListener('abort', onShutdown, { once: true });
+        return () => subscription.end(false);
+      } catch (error) {
+        release();
+        throw error;
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      await send({ jsonrpc: '2.0', id: message.id ?? null, error: toJsonRpcError(error) });
+      return undefined;
+    }
+  }
+
+  /** Count one more open subscription, or refuse it at the bound; returns what counts it out again (once). */
+  private takeSlot(): () => void {
+    if (this.open >= MAX_OPEN_TASK_LISTENS) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InternalError,
+        `Too many open task subscriptions on this server (at most ${MAX_OPEN_TASK_LISTENS}): close one, or poll tasks/get.`,
+      );
+    }
+    this.open++;
+    let over = () => {};
+    const ended = new Promise<void>((resolve) => {
+      over = resolve;
+    });
+    this.streams.add(ended);
+    void ended.then(() => this.streams.delete(ended));
+    let counted = true;
+    return () => {
+      if (counted) this.open--;
+      counted = false;
+      over();
+    };
   }
 }
 

@@ -11,7 +11,7 @@ import {
   requireBearerAuth,
   type StandardSchemaWithJSON,
 } from '@modelcontextprotocol/server';
-import { type StdioServerHandle, serveStdio } from '@modelcontextprotocol/server/stdio';
+import { type StdioServerHandle, StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { getContext, type TaskMCPContext } from '../context/context.js';
 import { configuredSnapshotCodec, type SnapshotCodec } from '../context/encryption.js';
 import {
@@ -205,6 +205,11 @@ export class TaskMCP {
     if (this.metrics) return this.metrics;
     if (this.starting) throw new Error('Enable metrics before the server starts.');
     const metrics = new TaskMetrics();
+    metrics.gauge(
+      'taskmcp_task_subscriptions',
+      'Task subscriptions (subscriptions/listen with taskIds) open on this process now.',
+      () => this.taskListens.openCount,
+    );
     this.route(options.path ?? DEFAULT_METRICS_PATH, metrics.handle);
     this.metrics = metrics;
     return metrics;
@@ -294,6 +299,7 @@ export class TaskMCP {
       const handle: StdioServerHandle = serveStdio(
         ({ era }) => buildSdkServer(internals, era, 'connection'),
         {
+          transport: this.taskListens.overStdio(new StdioServerTransport()),
           onerror: (error) => this.log('error', `stdio: ${error.message}`),
         },
       );

@@ -9,6 +9,7 @@ import { engineCases } from '../engines.js';
 import { createListenServer } from '../fixtures/listen-server.js';
 import { rpc, serveOverHttp, untilStatus } from '../helpers.js';
 import { openListen, SUBSCRIPTION_ID, type WireMessage } from '../listen.js';
+import { scrapeUntil } from '../metrics/scrape.js';
 
 /** A task of `tool` created by `token`'s caller. */
 async function createTask(url: URL, tool: string, token: string): Promise<string> {
@@ -198,3 +199,38 @@ describe('task notifications when the server shuts down', () => {
     expect(rest.at(-1)).toMatchObject({ id: 'closing', result: { resultType: 'complete' } });
   });
 });
+
+describe.each(engineCases)(
+  'task subscriptions whose client disconnects ($name engine)',
+  ({ name, engine }) => {
+    it('are released: taskmcp_task_subscriptions counts them out', async () => {
+      const server = createListenServer({ name: `listen-gone-${name}`, engine: engine(), metrics: true });
+      const { url } = await serveOverHttp(server);
+      const metrics = new URL('/metrics', url);
+      try {
+        const held = await createTask(url, 'hold', 'alice');
+        const streams = [
+          await openListen(url, { taskIds: [held] }, { token: 'alice', id: 'gone' }),
+          await openListen(url, { taskIds: [held] }, { token: 'alice', id: 'stays' }),
+        ];
+        for (const stream of streams) {
+          expect((await stream.next())?.method).toBe('notifications/subscriptions/acknowledged');
+        }
+        await scrapeUntil(metrics, (m) => m.value('taskmcp_task_subscriptions') === 2);
+        streams[0]!.close();
+        await scrapeUntil(metrics, (m) => m.value('taskmcp_task_subscriptions') === 1);
+        await rpc(url, 'tasks/cancel', { taskId: held }, { token: 'alice' });
+        await readToTheEnd(streams[1]!);
+        await scrapeUntil(metrics, (m) => m.value('taskmcp_task_subscriptions') === 0);
+      } finally {
+        await server.close();
+      }
+    });
+  },
+);
+
+/** Read a subscription to its graceful end. */
+async function readToTheEnd(stream: Awaited<ReturnType<typeof openListen>>): Promise<void> {
+  const rest = await stream.rest();
+  expect(rest.at(-1)).toMatchObject({ result: { resultType: 'complete' } });
+}

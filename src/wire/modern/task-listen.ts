@@ -1,38 +1,15 @@
 /**
- * Pushed task notifications on 2026-07-28: `subscriptions/listen` with `params.notifications.taskIds`.
- *
- * The client names the tasks it wants to hear about. The stream first acknowledges the ids it will report on: only
- * the caller's own tasks, so a foreign id is left out exactly like an unknown or expired one. Then each task's
- * current state follows (a change between the client's last look and the acknowledgement would otherwise be lost,
- * and a task that already ended would leave the client waiting), and one `notifications/tasks` with the full
- * DetailedTask, as `tasks/get` would show it, whenever that changes. Every message carries the subscription id (the
- * listen request's JSON-RPC id). Once every acknowledged task has ended there is nothing left to report, so the
- * server ends the subscription gracefully with the listen request's result; it does the same when it shuts down. The
- * client ends it by closing the stream. Task progress and log messages never travel here: the extension forbids
- * `notifications/progress` and `notifications/message` for tasks on this stream.
+ * Pushed task notifications on 2026-07-28 over Streamable HTTP: `subscriptions/listen` with
+ * `params.notifications.taskIds`, answered with an SSE stream that carries one task subscription
+ * (`task-subscription.ts` says what it reports and when it ends). The client ends it by closing the stream. Task
+ * progress and log messages never travel here: the extension forbids `notifications/progress` and
+ * `notifications/message` for tasks on this stream.
  */
-import { SERVER_INFO_META_KEY, SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode, TASKS_EXTENSION, tasksExtensionRequired } from '../../errors.js';
-import { isTerminal, type TaskRecord } from '../../tasks/types.js';
 import { isPlainObject } from '../json-body.js';
-import { detailedTask } from './shapes.js';
+import { subscribeToTasks, type TaskListenPort, type TaskListenRequest } from './task-subscription.js';
 
-/** What the listen stream needs from the server: the caller's tasks, read and watched. */
-export interface TaskListenPort {
-  /**
-   * The caller's task, or `undefined` when it is unknown, expired or another principal's. Throws a
-   * `ProtocolError` when the task engine cannot answer.
-   */
-  find(taskId: string): Promise<TaskRecord | undefined>;
-  /** Call `listener` with the fresh record on every change of the task; resolves once the watch is live. */
-  watch(taskId: string, listener: (record: TaskRecord) => void): Promise<() => void>;
-}
-
-/** A `subscriptions/listen` request that asks for task notifications. */
-export interface TaskListenRequest {
-  id: string | number;
-  taskIds: string[];
-}
+export type { TaskListenPort, TaskListenRequest } from './task-subscription.js';
 
 /** Task ids one listen request may name: each is a store read before the acknowledgement. */
 export const MAX_LISTENED_TASKS = 1_000;
@@ -100,53 +77,18 @@ export async function openTaskListen(
   port: TaskListenPort,
   options: TaskListenOptions,
 ): Promise<Response> {
-  const subscriptionId = request.id;
-  const reporter = new TaskReporter();
-  let send: (message: Record<string, unknown>) => void = (message) => {
-    reporter.queued.push(message);
-  };
-  const unwatch: Array<() => void> = [];
-  let closed = false;
-  let finish = (_graceful: boolean) => {};
-
-  const accepted: string[] = [];
-  try {
-    // Watch before reading, so no change falls between the read and the watch.
-    for (const taskId of request.taskIds) {
-      const owned = await port.find(taskId);
-      if (!owned) continue;
-      unwatch.push(
-        await port.watch(taskId, (record) => {
-          const note = reporter.noteFor(record);
-          if (note) send(notification('notifications/tasks', note, subscriptionId));
-          if (reporter.allEnded(accepted)) finish(true);
-        }),
-      );
-      accepted.push(taskId);
-    }
-    for (const taskId of accepted) {
-      const record = await port.find(taskId);
-      // Gone between the two reads (expired): nothing will change any more.
-      reporter.initial.set(taskId, record);
-    }
-  } catch (error) {
-    for (const stop of unwatch) stop();
-    throw error;
-  }
-
+  const subscription = await subscribeToTasks(request, port, options.serverInfo);
   const encoder = new TextEncoder();
   let keepAlive: NodeJS.Timeout | undefined;
+  let closed = false;
   /** The subscription's result is queued: the stream closes once the client has taken it. */
   let ending = false;
+  let over = false;
   let close = () => {};
-  const onDisconnect = () => finish(false);
-  const onShutdown = () => finish(true);
+  const onDisconnect = () => subscription.end(false);
+  const onShutdown = () => subscription.end(true);
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      const write = (message: Record<string, unknown>) => {
-        if (!closed)
-          controller.enqueue(encoder.encode(`event: message\ndata: ${JSON.stringify(message)}\n\n`));
-      };
       close = () => {
         if (closed) return;
         closed = true;
@@ -157,34 +99,21 @@ export async function openTaskListen(
           // Already cancelled by the reader.
         }
       };
-      finish = (graceful) => {
-        if (closed || ending) return;
-        clearInterval(keepAlive);
-        for (const stop of unwatch) stop();
-        options.disconnected.removeEventListener('abort', onDisconnect);
-        options.shutdown.removeEventListener('abort', onShutdown);
-        if (!graceful) return close();
-        ending = true;
-        write({
-          jsonrpc: '2.0',
-          id: subscriptionId,
-          result: {
-            resultType: 'complete',
-            _meta: { [SUBSCRIPTION_ID_META_KEY]: subscriptionId, [SERVER_INFO_META_KEY]: options.serverInfo },
-          },
-        });
-      };
-      // An empty list still says task notifications are served here, just for none of these ids.
-      const notifications = { taskIds: accepted };
-      write(notification('notifications/subscriptions/acknowledged', { notifications }, subscriptionId));
-      for (const taskId of accepted) {
-        const record = reporter.initial.get(taskId);
-        const note = record ? reporter.noteFor(record) : reporter.markGone(taskId);
-        if (note) write(notification('notifications/tasks', note, subscriptionId));
-      }
-      for (const message of reporter.queued.splice(0)) write(message);
-      send = write;
-      if (reporter.allEnded(accepted)) return finish(true);
+      subscription.start({
+        send(message) {
+          if (!closed)
+            controller.enqueue(encoder.encode(`event: message\ndata: ${JSON.stringify(message)}\n\n`));
+        },
+        ended(graceful) {
+          over = true;
+          clearInterval(keepAlive);
+          options.disconnected.removeEventListener('abort', onDisconnect);
+          options.shutdown.removeEventListener('abort', onShutdown);
+          if (graceful) ending = true;
+          else close();
+        },
+      });
+      if (over) return;
       keepAlive = setInterval(() => {
         if (!closed && !ending) controller.enqueue(encoder.encode(': keepalive\n\n'));
       }, KEEP_ALIVE_MS);
@@ -196,14 +125,16 @@ export async function openTaskListen(
       if (ending) close();
     },
     cancel() {
-      finish(false);
+      subscription.end(false);
       close();
     },
   });
-  if (options.disconnected.aborted) onDisconnect();
-  else options.disconnected.addEventListener('abort', onDisconnect, { once: true });
-  if (options.shutdown.aborted) onShutdown();
-  else options.shutdown.addEventListener('abort', onShutdown, { once: true });
+  if (!over) {
+    if (options.disconnected.aborted) onDisconnect();
+    else options.disconnected.addEventListener('abort', onDisconnect, { once: true });
+    if (options.shutdown.aborted) onShutdown();
+    else options.shutdown.addEventListener('abort', onShutdown, { once: true });
+  }
   return new Response(stream, {
     status: 200,
     headers: {
@@ -213,50 +144,4 @@ export async function openTaskListen(
       'x-accel-buffering': 'no',
     },
   });
-}
-
-/**
- * Which states of which tasks have been reported. Watch events can arrive more than once and out of order (each is
- * a fresh read of the store after a change event), and a change may not alter what `tasks/get` shows (progress), so
- * a state is reported only when it is newer than the last one reported and differs from it.
- */
-class TaskReporter {
-  readonly initial = new Map<string, TaskRecord | undefined>();
-  readonly queued: Array<Record<string, unknown>> = [];
-  private readonly last = new Map<string, { at: number; shown: string; ended: boolean }>();
-
-  /** The DetailedTask to report for `record`, or `undefined` when it adds nothing. */
-  noteFor(record: TaskRecord): Record<string, unknown> | undefined {
-    const previous = this.last.get(record.taskId);
-    if (previous && (previous.ended || record.lastUpdatedAt < previous.at)) return undefined;
-    const task = detailedTask(record);
-    const { lastUpdatedAt: _changesOnProgress, ...content } = task;
-    const shown = JSON.stringify(content);
-    if (previous?.shown === shown) return undefined;
-    this.last.set(record.taskId, { at: record.lastUpdatedAt, shown, ended: isTerminal(record.status) });
-    return task;
-  }
-
-  /** The task expired before its state could be read: nothing more will ever be reported for it. */
-  markGone(taskId: string): undefined {
-    this.last.set(taskId, { at: Number.POSITIVE_INFINITY, shown: '', ended: true });
-    return undefined;
-  }
-
-  allEnded(taskIds: readonly string[]): boolean {
-    return taskIds.every((taskId) => this.last.get(taskId)?.ended === true);
-  }
-}
-
-function notification(
-  method: string,
-  params: Record<string, unknown>,
-  subscriptionId: string | number,
-): Record<string, unknown> {
-  const meta = isPlainObject(params._meta) ? params._meta : {};
-  return {
-    jsonrpc: '2.0',
-    method,
-    params: { ...params, _meta: { ...meta, [SUBSCRIPTION_ID_META_KEY]: subscriptionId } },
-  };
 }
