@@ -18,6 +18,7 @@ import { parseArguments, runHandler } from './invoke.js';
 import type { ServerLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
 import type { ResolvedTaskOptions, ToolDefinition, ToolRegistry } from './registry.js';
+import { operationOf } from './resource-prompt-tasks/task-names.js';
 
 const plainSnapshots = snapshotCodec(undefined);
 
@@ -125,7 +126,7 @@ export class TaskService {
       context,
     };
     await options.beforeQueued?.(taskId);
-    return traceTaskCreation(target.name, () =>
+    return traceTaskCreation(target.name, operationOf(target.name, kept), () =>
       this.engineCall('creating a task', () => this.engine.create(spec, this.options.limits)),
     );
   }

@@ -60,17 +60,22 @@ export function traceRequest<T>(
   });
 }
 
-/** Store a new task in a PRODUCER span, inside the current (`tools/call`) span. */
+/**
+ * Store a new task in a PRODUCER span, inside the current request's span: `create_task {tool}`, or for a resource or
+ * prompt task `create_task resources/read` / `create_task prompts/get {prompt}` (named as its leg is).
+ */
 export function traceTaskCreation<T extends { taskId: string }>(
-  tool: string,
+  taskName: string,
+  operation: LegOperation,
   create: () => Promise<T>,
 ): Promise<T> {
   const api = otel();
   if (!api) return create();
   const active = api.context.active();
+  const { target, attributes } = operationIdentity(taskName, operation);
   const span = tracerOf(api).startSpan(
-    `create_task ${tool}`,
-    { kind: api.SpanKind.PRODUCER, attributes: { [attr.GEN_AI_TOOL_NAME]: tool } },
+    `create_task ${target}`,
+    { kind: api.SpanKind.PRODUCER, attributes },
     active,
   );
   return traced(api, span, api.context.with(api.trace.setSpan(active, span), create), (record) => {
@@ -104,27 +109,34 @@ function legIdentity(
   run: LegRun,
   operation: LegOperation,
 ): { name: string; target: string; attributes: Attributes; runAttributes: Attributes } {
+  const { target, attributes } = operationIdentity(run.toolName, operation);
+  return operation.kind === 'tool'
+    ? {
+        name: `execute_tool ${target}`,
+        target,
+        attributes,
+        runAttributes: { [attr.GEN_AI_OPERATION_NAME]: attr.EXECUTE_TOOL },
+      }
+    : { name: target, target, attributes, runAttributes: {} };
+}
+
+/** What a task runs, as its span names and attributes say it: the tool, or the request a resource/prompt task made. */
+function operationIdentity(
+  taskName: string,
+  operation: LegOperation,
+): { target: string; attributes: Attributes } {
   switch (operation.kind) {
     case 'tool':
-      return {
-        name: `execute_tool ${run.toolName}`,
-        target: run.toolName,
-        attributes: { [attr.GEN_AI_TOOL_NAME]: run.toolName },
-        runAttributes: { [attr.GEN_AI_OPERATION_NAME]: attr.EXECUTE_TOOL },
-      };
+      return { target: taskName, attributes: { [attr.GEN_AI_TOOL_NAME]: taskName } };
     case 'resource':
       return {
-        name: RESOURCES_READ,
         target: RESOURCES_READ,
         attributes: { [attr.MCP_METHOD_NAME]: RESOURCES_READ, [attr.MCP_RESOURCE_URI]: operation.uri },
-        runAttributes: {},
       };
     case 'prompt':
       return {
-        name: `${PROMPTS_GET} ${operation.name}`,
         target: `${PROMPTS_GET} ${operation.name}`,
         attributes: { [attr.MCP_METHOD_NAME]: PROMPTS_GET, [attr.GEN_AI_PROMPT_NAME]: operation.name },
-        runAttributes: {},
       };
   }
 }

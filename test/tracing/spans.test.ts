@@ -223,7 +223,7 @@ describe('OpenTelemetry spans', () => {
     }
   });
 
-  it('names the legs of resource and prompt tasks as the MCP conventions name resources/read and prompts/get', async () => {
+  it('names the creation and legs of resource and prompt tasks as the MCP conventions name resources/read and prompts/get', async () => {
     const v1 = await connectV1Http(url);
     try {
       const client = clientSpan('read and get as tasks');
@@ -260,7 +260,12 @@ describe('OpenTelemetry spans', () => {
       }
       expect(parentOf(await named('queue_wait resources/read', read.task.taskId))).toBe(client.spanId);
       await named('queue_wait prompts/get traced_prompt', got.task.taskId);
-      const legNames = /^(execute_tool|queue_wait) (resource|prompt):/;
+      // Their creation is named the same way.
+      const readCreation = await named('create_task resources/read', read.task.taskId);
+      expect(readCreation.attributes).toMatchObject({ 'mcp.resource.uri': 'config://traced' });
+      expect(readCreation.attributes).not.toHaveProperty('gen_ai.tool.name');
+      await named('create_task prompts/get traced_prompt', got.task.taskId);
+      const legNames = /^(execute_tool|queue_wait|create_task) (resource|prompt):/;
       expect(spans().some((span) => legNames.test(span.name))).toBe(false);
     } finally {
       await v1.close();

@@ -12,7 +12,7 @@ import { loadSnapshot } from '../../context/restore.js';
 import type { JsonRpcErrorObject } from '../../errors.js';
 import { ProtocolErrorCode, toJsonRpcError } from '../../errors.js';
 import type { LegOutcome, LegRun, LegRunner } from '../../tasks/types.js';
-import { type LegOperation, traceLeg } from '../../tracing/spans.js';
+import { traceLeg } from '../../tracing/spans.js';
 import {
   callFailure,
   type PromptRegistration,
@@ -34,6 +34,7 @@ import { legContext, standInContext } from './stand-in-context.js';
 import {
   findPrompt,
   findResource,
+  operationOf,
   parsePromptArguments,
   parseTaskName,
   type TargetKind,
@@ -86,8 +87,7 @@ async function runLeg(
   const snapshot = loaded.snapshot;
   const context = legContext(run, snapshot, options.log);
   const ctx = standInContext(run, context, target.kind);
-  const operation: LegOperation =
-    target.kind === 'resource' ? { kind: 'resource', uri } : { kind: 'prompt', name: target.name };
+  const operation = operationOf(run.toolName, run.args);
   const handle = async (): Promise<Ran> => {
     try {
       const value = await runWithContext(context, () =>

@@ -7,6 +7,7 @@
  */
 import type { StandardSchemaV1, StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode } from '../../errors.js';
+import type { LegOperation } from '../../tracing/spans.js';
 import type { PromptRegistration, Registration, ResourceRegistration } from '../ambient-calls.js';
 
 export type TargetKind = Registration['kind'];
@@ -32,6 +33,15 @@ export function parseTaskName(taskName: string): { kind: TargetKind; name: strin
   const kind = taskName.slice(0, colon);
   if (kind !== 'resource' && kind !== 'prompt') return undefined;
   return { kind, name: taskName.slice(colon + 1) };
+}
+
+/** What a task filed under `taskName` with `args` runs, as its spans name it. */
+export function operationOf(taskName: string, args: Record<string, unknown>): LegOperation {
+  const target = parseTaskName(taskName);
+  if (!target) return { kind: 'tool' };
+  return target.kind === 'resource'
+    ? { kind: 'resource', uri: typeof args.uri === 'string' ? args.uri : '' }
+    : { kind: 'prompt', name: target.name };
 }
 
 /**
