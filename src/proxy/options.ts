@@ -13,11 +13,25 @@ import type { TaskMCPOptions } from '../server/options.js';
  */
 export type ProxyAuth = 'forward' | 'none' | { bearer: string };
 
+/** A backend spawned as a child process and spoken to over stdio (see stdio.ts for what that means for tasks). */
+export interface ProxyStdio {
+  command: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
 export interface ProxyOptions {
   /** The proxy server's name (what `mount` names it by in its errors). */
   name: string;
-  /** The backend's Streamable HTTP endpoint. */
-  url: string | URL;
+  /** The backend's Streamable HTTP endpoint (or give `stdio`). */
+  url?: string | URL;
+  /**
+   * A backend spawned by each proxy process as its child, over stdio (instead of `url`). Its tasks are followed
+   * within one leg, on the process whose child holds them; no credential is sent (`auth`, `headers` and
+   * `discoveryBearer` are for HTTP backends).
+   */
+  stdio?: ProxyStdio;
   /** Extra headers on every backend request (never `authorization`: use `auth`). */
   headers?: Record<string, string>;
   auth?: ProxyAuth;
@@ -42,6 +56,7 @@ export interface ProxyOptions {
 const KEYS = new Set<string>([
   'name',
   'url',
+  'stdio',
   'headers',
   'auth',
   'discoveryBearer',
@@ -61,8 +76,15 @@ export function checkProxyOptions(options: ProxyOptions): void {
     if (!KEYS.has(key)) fail(`unknown option '${key}' (known: ${[...KEYS].join(', ')}).`);
   }
   if (typeof options.name !== 'string' || options.name.length === 0) fail('name must be a non-empty string.');
+  if ((options.url === undefined) === (options.stdio === undefined)) {
+    fail('give the backend as either url (Streamable HTTP) or stdio (a command to spawn), one of them.');
+  }
+  if (options.stdio !== undefined) {
+    checkStdio(options, fail);
+    return;
+  }
   try {
-    const url = new URL(options.url);
+    const url = new URL(options.url!);
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       fail(`url must be http(s), got ${url.protocol}`);
   } catch (error) {
@@ -95,5 +117,45 @@ export function checkProxyOptions(options: ProxyOptions): void {
   }
   if (discoveryBearer !== undefined && (typeof discoveryBearer !== 'string' || !discoveryBearer)) {
     fail('discoveryBearer must be a non-empty string.');
+  }
+}
+
+function checkStdio(options: ProxyOptions, fail: (problem: string) => never): void {
+  const { stdio } = options;
+  if (typeof stdio !== 'object' || stdio === null) fail('stdio must be { command, args?, env?, cwd? }.');
+  const extra = Object.keys(stdio!).filter((key) => !['command', 'args', 'env', 'cwd'].includes(key));
+  if (extra.length > 0) fail(`unknown stdio option '${extra[0]}' (known: command, args, env, cwd).`);
+  if (typeof stdio!.command !== 'string' || !stdio!.command)
+    fail('stdio.command must be a non-empty string.');
+  if (
+    stdio!.args !== undefined &&
+    !(Array.isArray(stdio!.args) && stdio!.args.every((a) => typeof a === 'string'))
+  ) {
+    fail('stdio.args must be an array of strings.');
+  }
+  if (
+    stdio!.env !== undefined &&
+    !Object.values(stdio!.env ?? {}).every((value) => typeof value === 'string')
+  ) {
+    fail('stdio.env must be an object of strings.');
+  }
+  if (stdio!.cwd !== undefined && typeof stdio!.cwd !== 'string') fail('stdio.cwd must be a string.');
+  // A child process has no HTTP request to carry a credential or a header on.
+  for (const key of ['headers', 'discoveryBearer'] as const) {
+    if (options[key] !== undefined) fail(`${key} is for HTTP backends; a stdio backend gets none.`);
+  }
+  if (options.auth !== undefined && options.auth !== 'none') {
+    fail(
+      "auth is for HTTP backends: a stdio backend is this process's child and no caller's credential reaches it.",
+    );
+  }
+  const { era, pollIntervalMs, tools } = options;
+  if (era !== undefined && era !== 'auto' && era !== 'modern' && era !== 'legacy') {
+    fail(`era must be 'auto', 'modern' or 'legacy', got ${JSON.stringify(era)}.`);
+  }
+  if (pollIntervalMs !== undefined)
+    fail('pollIntervalMs is for HTTP backends: a stdio backend task is followed within one leg.');
+  if (tools !== undefined && !(Array.isArray(tools) && tools.every((tool) => typeof tool === 'string'))) {
+    fail('tools must be an array of backend tool names.');
   }
 }
