@@ -20,6 +20,7 @@ import {
   dispatchedElsewhere,
   rejectMalformedInputResponses,
   serveToolCalls,
+  withCachedJsonSchema,
 } from '../wire/sdk-gaps/index.js';
 import { ambientCalls, type Registration, register } from './ambient-calls.js';
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
@@ -78,8 +79,8 @@ export function buildSdkServer(
       {
         title: tool.config.title,
         description: tool.config.description,
-        inputSchema: tool.config.input,
-        outputSchema: tool.config.output,
+        inputSchema: withCachedJsonSchema(tool.config.input),
+        outputSchema: withCachedJsonSchema(tool.config.output),
         annotations: tool.config.annotations,
         // The 2026-07-28 wire has no per-tool task field; clients such as `taskmcp inspect` read the mode here.
         _meta: { ...tool.config._meta, [TASK_MODE_META]: tool.task.mode },

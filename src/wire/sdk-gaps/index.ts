@@ -18,3 +18,4 @@ export { jsonRpcResponseIn, writeOnRequestStream } from './stateless-answers.js'
 export { TaskListenGate } from './task-listen.js';
 export { serveTaskMethod } from './task-methods.js';
 export { asToolCallResult, dispatchedElsewhere, serveToolCalls } from './tool-calls.js';
+export { withCachedJsonSchema } from './tool-schemas.js';
