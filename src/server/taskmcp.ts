@@ -24,6 +24,7 @@ import { checkDependencies } from '../deps/dependencies.js';
 import { DEFAULT_METRICS_PATH, type MetricsOptions, TaskMetrics } from '../metrics/task-metrics.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { acceptInputAnswer } from '../wire/legacy/index.js';
+import { TaskGetFastPath } from '../wire/sdk-gaps/task-get-fast-path.js';
 import type { PromptConfig, Registration, ResourceConfig } from './ambient-calls.js';
 import { type ServerLogger, stderrLogger } from './logger.js';
 import { guardLoopback } from './loopback-guard.js';
@@ -69,6 +70,8 @@ export class TaskMCP {
   private httpHandler?: McpHttpHandler;
   /** 2025-11-25 sessions over HTTP; absent when the `sessions` option turns them off (stateless serving). */
   private legacySessions?: LegacySessions;
+  /** Answers plain 2026-07-28 `tasks/get` polls without the SDK handler (see task-get-fast-path.ts). */
+  private taskGets?: TaskGetFastPath;
   private readonly closers: Array<() => Promise<void>> = [];
   private readonly routes = new Map<string, HttpRoute>();
   private dashboardSite?: DashboardSite;
@@ -276,6 +279,9 @@ export class TaskMCP {
     const read = await readRequestBody(request, options.parsedBody);
     if ('response' in read) return read.response;
     const { parsedBody } = read;
+    this.taskGets ??= new TaskGetFastPath(await this.internals({}));
+    const polled = await this.taskGets.answer(read.request, parsedBody, authInfo);
+    if (polled) return polled;
     const passed = { ...options, authInfo, parsedBody };
     if (this.legacySessions) {
       if (await isLegacyRequest(read.request, parsedBody)) {

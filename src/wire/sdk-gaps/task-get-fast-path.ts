@@ -1,0 +1,135 @@
+/**
+ * A lean path for the 2026-07-28 `tasks/get` poll: answered from the task service, without `createMcpHandler`.
+ *
+ * Gap: `createMcpHandler` (`@modelcontextprotocol/server` 2.4) builds and connects a fresh `McpServer` for every
+ * request and runs each message through its transport, codec and zod checks; for a poll that only reads one record
+ * that machinery is most of the cost (CPU profile of a 2026-07-28 poll: building the server, stream bookkeeping,
+ * per-message zod checks, the Error with a stack built on every per-request close). The SDK has no seam to serve one
+ * method without it (tasks tracking: typescript-sdk #2189), and it does not export its standard-header check
+ * (`validateStandardRequestHeaders`); no upstream issue is filed for that.
+ *
+ * So this path only takes a request it can prove the SDK would accept exactly as sent: a plain, well-formed
+ * `tasks/get` whose headers say what the body says (`MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name` equal to the
+ * task id, no encoding), whose `_meta` is the bare envelope with a valid client identity that declares the tasks
+ * extension, and whose task the caller owns. Anything else (a hostile or unusual request, an unknown or foreign task
+ * id, an engine error, a closing server) returns `undefined` and the SDK answers it as before, so every error answer
+ * stays the SDK's own. The request's span is the SDK path's (name, attributes), opened once the record is read. The answer built here is the SDK's encoding of the same result: the handler's
+ * fields, then `resultType: "complete"`, then `_meta` with the server's identity; `{ result, jsonrpc, id }`, 200,
+ * `content-type: application/json`. test/server/task-get-fast-path.test.ts compares both paths byte for byte.
+ */
+import {
+  type AuthInfo,
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  classifyInboundRequest,
+  isJsonContentType,
+  isSpecType,
+  PROTOCOL_VERSION_META_KEY,
+  SERVER_INFO_META_KEY,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+import { TASKS_EXTENSION } from '../../errors.js';
+import type { TaskService } from '../../server/task-service.js';
+import { traceRequest } from '../../tracing/spans.js';
+import { isPlainObject } from '../json-body.js';
+import { detailedTask } from '../modern/shapes.js';
+
+const MODERN_REVISION = '2026-07-28';
+/** Task ids this path takes: taskmcp's own (and nothing an `Mcp-Name` header would need to encode). */
+const PLAIN_TASK_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export interface TaskGetFastPathDeps {
+  tasks: TaskService;
+  /** The server identity the SDK stamps on every result (the object given to `new McpServer`). */
+  info: { name: string; version: string; title?: string };
+  /** Aborted when the server closes: from then on the SDK's handler answers (it refuses requests once closed). */
+  shutdown: AbortSignal;
+}
+
+export class TaskGetFastPath {
+  constructor(private readonly deps: TaskGetFastPathDeps) {}
+
+  /** The SDK's answer to `request` if it is a plain `tasks/get` this path can serve; `undefined` to leave it. */
+  async answer(
+    request: Request,
+    body: unknown,
+    authInfo: AuthInfo | undefined,
+  ): Promise<Response | undefined> {
+    const taskId = plainTaskGet(request, body);
+    if (taskId === undefined || this.deps.shutdown.aborted) return undefined;
+    let record: Awaited<ReturnType<TaskService['find']>>;
+    try {
+      record = await this.deps.tasks.find(taskId, authInfo);
+    } catch {
+      return undefined; // not found, not the caller's, or the engine failed: the SDK gives its own error answer
+    }
+    const message = body as { id: string | number; params: { _meta: Record<string, unknown> } };
+    const { id } = message;
+    // The span the SDK path opens for the request (same name and attributes); it starts once the record is read.
+    const ctx = {
+      mcpReq: { method: 'tasks/get', id, _meta: message.params._meta, envelope: message.params._meta },
+      http: { req: request, authInfo },
+    } as unknown as ServerContext;
+    const result = await traceRequest(ctx, { taskId }, async () => ({
+      ...detailedTask(record),
+      resultType: 'complete',
+      _meta: { [SERVER_INFO_META_KEY]: this.deps.info },
+    }));
+    return new Response(JSON.stringify({ result, jsonrpc: '2.0', id }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
+  }
+}
+
+/** The task id of a `tasks/get` the SDK would accept as is, or `undefined`. */
+function plainTaskGet(request: Request, body: unknown): string | undefined {
+  if (request.method !== 'POST' || !isPlainObject(body) || body.method !== 'tasks/get') return undefined;
+  const { headers } = request;
+  const taskId = isPlainObject(body.params) ? body.params.taskId : undefined;
+  if (typeof taskId !== 'string' || !PLAIN_TASK_ID.test(taskId)) return undefined;
+  if (
+    headers.get('mcp-method') !== 'tasks/get' ||
+    headers.get('mcp-protocol-version') !== MODERN_REVISION ||
+    headers.get('mcp-name') !== taskId ||
+    !isJsonContentType(headers.get('content-type'))
+  ) {
+    return undefined;
+  }
+  if (!hasExactly(body, ['jsonrpc', 'id', 'method', 'params']) || body.jsonrpc !== '2.0') return undefined;
+  if (typeof body.id !== 'string' && !Number.isSafeInteger(body.id)) return undefined;
+  const params = body.params as Record<string, unknown>;
+  if (!hasExactly(params, ['taskId', '_meta']) || !isPlainObject(params._meta)) return undefined;
+  if (!isBareEnvelope(params._meta)) return undefined;
+  // The SDK's own era classification (envelope keys, header against body), as its entry runs it.
+  const route = classifyInboundRequest({
+    httpMethod: 'POST',
+    protocolVersionHeader: MODERN_REVISION,
+    mcpMethodHeader: 'tasks/get',
+    mcpNameHeader: taskId,
+    body,
+  });
+  if (route.kind !== 'modern' || route.messageKind !== 'request') return undefined;
+  if (route.classification.revision !== MODERN_REVISION) return undefined;
+  return taskId;
+}
+
+/** `_meta` holding only the envelope, each part valid, declaring the tasks extension (else the SDK's -32021). */
+function isBareEnvelope(meta: Record<string, unknown>): boolean {
+  if (!hasExactly(meta, [PROTOCOL_VERSION_META_KEY, CLIENT_INFO_META_KEY, CLIENT_CAPABILITIES_META_KEY])) {
+    return false;
+  }
+  const capabilities = meta[CLIENT_CAPABILITIES_META_KEY];
+  return (
+    meta[PROTOCOL_VERSION_META_KEY] === MODERN_REVISION &&
+    isSpecType.Implementation(meta[CLIENT_INFO_META_KEY]) &&
+    isSpecType.ClientCapabilities(capabilities) &&
+    isPlainObject(capabilities.extensions) &&
+    isPlainObject(capabilities.extensions[TASKS_EXTENSION])
+  );
+}
+
+function hasExactly(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  const own = Object.keys(value);
+  return own.length === keys.length && keys.every((key) => Object.hasOwn(value, key));
+}
