@@ -10,9 +10,15 @@
  * tasks server does: another session gets "Task not found"). So the legs of one proxy task share the session its
  * first leg opened: its id is kept in the proxy task's record, each later leg reconnects to it without a handshake,
  * and the leg that sees the backend task end closes it.
+ *
+ * A 2025-11-25 backend task's input requests arrive as server→client requests on a `tasks/result` stream. A leg
+ * following one does not answer them there: it hands them to the caller and ends, and a later leg (maybe on another
+ * worker) sends each answer as the JSON-RPC response to the request's id, on the same session (`answer`). That is
+ * how both backends we know route answers: the SDK v1 server resolves the request it sent by that id on that
+ * session (and sends each request only once, so asking again is not an option), and a taskmcp backend names the
+ * task and input key in the id.
  */
-import { createHash } from 'node:crypto';
-import type { AuthInfo, ElicitRequest, ElicitResult, JSONRPCMessage } from '@modelcontextprotocol/client';
+import type { AuthInfo, JSONRPCMessage } from '@modelcontextprotocol/client';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client } from '../client/client.js';
 import { LegacyTasks } from '../client/legacy-tasks.js';
@@ -39,8 +45,8 @@ export interface BackendConnection {
   sessionId: string | undefined;
   /** `tasks/get` in this connection's era, a reconnected session's too (its SDK client never negotiated one). */
   getTask(taskId: string, signal?: AbortSignal): Promise<TaskInfo>;
-  /** Resolves when every answer given to the backend's requests so far has been sent: true if all arrived. */
-  answersSent(): Promise<boolean>;
+  /** Send `result` as the response to the backend's request `id` (sent on an earlier stream of this session). */
+  answer(id: RequestId, result: unknown): Promise<void>;
   /** Close; `endSession` also ends the backend's session (kept otherwise, for the proxy task's next leg). */
   close(options: { endSession: boolean }): Promise<void>;
 }
@@ -52,10 +58,23 @@ export function bearerFor(auth: ProxyAuth, authInfo: AuthInfo | undefined): stri
   return auth.bearer;
 }
 
+export type RequestId = string | number;
+
+/** A server→client input request of a 2025-11-25 backend task, as the backend sent it. */
+export interface BackendRequest {
+  id: RequestId;
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+/** The input requests a proxy task relays; the backend may only send those its client declared. */
+export const RELAYED_METHODS = ['elicitation/create'] as const;
+
 /**
- * Open a connection for one caller. `onElicit` answers the backend's elicitation requests on this connection
- * (2025-11-25 input); `tasks: false` makes plain calls (foreground forwarding); `session` reconnects to a
- * 2025-11-25 session an earlier leg opened, without a handshake.
+ * Open a connection for one caller. `onRequest` receives the backend's input requests on this connection
+ * (2025-11-25 input), left unanswered for a later `answer`; without it they are refused. `tasks: false` makes plain
+ * calls (foreground forwarding); `session` reconnects to a 2025-11-25 session an earlier leg opened, without a
+ * handshake.
  */
 export async function connectBackend(
   target: BackendTarget,
@@ -64,7 +83,7 @@ export async function connectBackend(
     tasks: boolean;
     era?: Era;
     session?: string;
-    onElicit?: (params: ElicitRequest['params']) => Promise<ElicitResult>;
+    onRequest?: (request: BackendRequest) => void;
   },
 ): Promise<BackendConnection> {
   const headers = { ...target.headers };
@@ -75,7 +94,6 @@ export async function connectBackend(
     requestInit: { headers },
     ...(reconnecting ? { sessionId: options.session, protocolVersion: LEGACY_VERSION } : {}),
   });
-  const sending = trackAnswers(transport);
   const era = reconnecting ? 'legacy' : (options.era ?? target.era);
   const client = await Client.connect(
     { transport },
@@ -84,11 +102,11 @@ export async function connectBackend(
       era: era === 'auto' ? 'auto' : era,
       tasks: options.tasks,
       // Declared always: a backend task may only ask for what its client declared, and the proxy relays the ask.
-      onElicit:
-        options.onElicit ??
-        (() => Promise.reject(new Error('The proxy does not relay input requests of a foreground call.'))),
+      onElicit: () =>
+        Promise.reject(new Error('The proxy does not relay input requests of a foreground call.')),
     },
   );
+  if (options.onRequest) relayRequests(transport, options.onRequest);
   // A reconnected session skips the handshake, so the SDK client knows no era: its requests go out in the
   // 2025-11-25 form it defaults to, and task methods as explicit-schema requests (LegacyTasks).
   const connectedEra: Era = reconnecting || client.protocolVersion === LEGACY_VERSION ? 'legacy' : 'modern';
@@ -98,7 +116,7 @@ export async function connectBackend(
     era: connectedEra,
     sessionId: transport.sessionId,
     getTask: (taskId, signal) => (legacy ? legacy.get(taskId, signal) : client.getTask(taskId, signal)),
-    answersSent: () => Promise.all([...sending]).then((sent) => sent.every(Boolean)),
+    answer: (id, result) => transport.send({ jsonrpc: '2.0', id, result } as JSONRPCMessage),
     close: async ({ endSession }) => {
       // A sessionful 2025-11-25 backend keeps a session until told to end it (or its own idle timeout).
       if (endSession && transport.sessionId) await transport.terminateSession().catch(() => {});
@@ -107,41 +125,24 @@ export async function connectBackend(
   };
 }
 
-/** The sends of responses to the backend's requests on `transport`, each resolving to whether it arrived. */
-function trackAnswers(transport: StreamableHTTPClientTransport): Set<Promise<boolean>> {
-  const sends = new Set<Promise<boolean>>();
-  const send = transport.send.bind(transport);
-  transport.send = (message: JSONRPCMessage, options) => {
-    const sent = send(message, options);
-    if ('id' in message && ('result' in message || 'error' in message)) {
-      sends.add(
-        sent.then(
-          () => true,
-          () => false,
-        ),
-      );
-    }
-    return sent;
-  };
-  return sends;
-}
-
 /**
- * A stable name for an input request the backend sends on its `tasks/result` stream: the same request asked again
- * on a later stream gets the same name, so an answer collected by the proxy finds it (the request id is not stable
- * across streams on every backend).
+ * Hand the backend's input requests to `onRequest` before the SDK client sees them: the SDK would answer each on
+ * this connection, and the answer is the caller's, given later (see `answer`).
  */
-export function requestFingerprint(method: string, params: Record<string, unknown> | undefined): string {
-  const { _meta: _ignored, ...rest } = params ?? {};
-  const digest = createHash('sha256').update(method).update('\u0000').update(stableJson(rest)).digest();
-  return `in-${digest.subarray(0, 12).toString('base64url')}`;
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+function relayRequests(
+  transport: StreamableHTTPClientTransport,
+  onRequest: (request: BackendRequest) => void,
+) {
+  const deliver = transport.onmessage;
+  transport.onmessage = (message: JSONRPCMessage) => {
+    if (
+      'method' in message &&
+      'id' in message &&
+      (RELAYED_METHODS as readonly string[]).includes(message.method)
+    ) {
+      onRequest({ id: message.id, method: message.method, params: message.params });
+      return;
+    }
+    deliver?.call(transport, message);
+  };
 }

@@ -1,20 +1,20 @@
 /**
  * Following a 2025-11-25 backend task, one look per leg. That era has no `tasks/update`: input only travels as
  * server→client requests on a `tasks/result` stream. So a leg that finds the backend task waiting for input opens
- * one, relays the elicitation requests it receives as the proxy task's input requests, and closes it; the leg after
- * the caller's answers opens another, on which the backend asks again (taskmcp re-asks outstanding requests on each
- * stream; the SDK v1 server delivers what its queue holds) and gets the answers.
+ * one, relays the input requests it receives as the proxy task's input requests (keeping each request's id in the
+ * proxy task's record), and closes it. The leg after the caller's answers sends each answer as the response to the
+ * id it answers, on the backend session, before looking again: the backend need not ask again (the SDK v1 server
+ * never does: it sends each request once).
  *
- * Requests are matched across streams by a fingerprint of their content, since the request id is not stable across
- * streams on every backend. An answer is given once: when it has reached the backend it leaves the state, so the
- * same question asked again later (a loop asking "Another?" twice) goes to the caller again instead of getting the
- * first answer. The price is the other way round: a backend that asks again a question it was already answered
- * (before it took the answer in) gets its caller asked twice, never a wrong answer.
+ * No wait in a leg is open-ended: the `tasks/result` stream, which blocks while the backend task runs, is watched
+ * for a bounded window, and a window in which nothing arrives ends the leg with a continuation (look again later).
+ * The leg's signal ends every wait too.
  */
-import type { CallToolResult, ElicitRequest, ElicitResult } from '@modelcontextprotocol/client';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 import type { TaskMCPContext } from '../context/context.js';
-import { connectBackend, requestFingerprint } from './backend.js';
+import { ProtocolError, ProtocolErrorCode } from '../errors.js';
+import { type BackendConnection, type BackendRequest, connectBackend } from './backend.js';
 import {
   backendCancelled,
   inputAsk,
@@ -23,13 +23,18 @@ import {
   type ProxiedTool,
   type ProxyReturn,
   type ProxyState,
+  pollDelay,
 } from './forward.js';
 
 const AnyResultSchema = z.looseObject({});
-/** `tasks/result` blocks while the backend task runs; the leg's signal bounds it instead of the SDK's timeout. */
+/** `tasks/result` may block for the backend task's whole run; the look window bounds it, not the SDK's timeout. */
 const NO_DEADLINE_MS = 2 ** 31 - 1;
-
-type Asks = Parameters<typeof inputAsk>[0];
+/**
+ * The shortest look at a `tasks/result` stream. A backend sends an input request on the stream once it is queued;
+ * a window that closes just as it is sent could lose it on a backend that never sends it again (SDK v1), so the
+ * window is never as short as a fast poll interval.
+ */
+const MIN_LOOK_MS = 1_000;
 
 /** One look at a 2025-11-25 backend task, on the session it was created on when the backend keeps one. */
 export async function followLegacy(
@@ -37,43 +42,32 @@ export async function followLegacy(
   state: ProxyState,
   ctx: TaskMCPContext,
 ): Promise<ProxyReturn> {
-  const answers: Record<string, unknown> = { ...state.answers, ...ctx.inputResponses };
-  const given = new Set<string>();
-  const asks: Asks = {};
-  let wake = () => {};
-  const woken = new Promise<'woken'>((resolve) => {
-    wake = () => resolve('woken');
+  const received: BackendRequest[] = [];
+  let heard = () => {};
+  const asked = new Promise<'asked'>((resolve) => {
+    heard = () => resolve('asked');
   });
-  const onElicit = async (params: ElicitRequest['params']): Promise<ElicitResult> => {
-    const key = requestFingerprint('elicitation/create', params);
-    if (key in answers && !given.has(key)) {
-      given.add(key);
-      wake();
-      return answers[key] as ElicitResult;
-    }
-    asks[key] = { method: 'elicitation/create', params: withoutMeta(params) };
-    wake();
-    return new Promise<never>(() => {}); // never answered on this stream: the next one asks again
-  };
   const backend = await connectBackend(tool.target, ctx.authInfo, {
     tasks: true,
     era: 'legacy',
     session: state.session,
-    onElicit,
+    onRequest: (request) => {
+      received.push(request);
+      heard();
+    },
   });
-  /** The answers still to give: those that reached the backend are spent. */
-  const unspent = async () => {
-    if (!(await backend.answersSent())) return answers;
-    return Object.fromEntries(Object.entries(answers).filter(([key]) => !given.has(key)));
-  };
   return onBackend(backend, ctx.signal, async () => {
+    await giveAnswers(backend, state, ctx.inputResponses);
+    const next: ProxyState = { ...state, asked: undefined };
+    const task = await backend.getTask(state.backendTaskId, ctx.signal);
+    if (task.status === 'working') return later(tool, next, task);
+    if (task.status === 'cancelled') throw backendCancelled(state);
+    // Waiting for input, or ended: the stream brings the input requests or the result.
     const stream = new AbortController();
     const stop = () => stream.abort(ctx.signal.reason);
     ctx.signal.addEventListener('abort', stop, { once: true });
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const task = await backend.getTask(state.backendTaskId, ctx.signal);
-      if (task.status === 'working') return later(tool, { ...state, answers: undefined }, task);
-      if (task.status === 'cancelled') throw backendCancelled(state);
       const outcome = backend.client.sdk
         .request({ method: 'tasks/result', params: { taskId: state.backendTaskId } }, AnyResultSchema, {
           signal: stream.signal,
@@ -83,24 +77,57 @@ export async function followLegacy(
           (result) => ({ result: result as CallToolResult }),
           (error: unknown) => ({ error }),
         );
-      const first = await Promise.race([outcome, woken]);
-      if (first !== 'woken') {
-        if ('result' in first) return first.result;
-        throw first.error;
+      const window = new Promise<'quiet'>((resolve) => {
+        timer = setTimeout(() => resolve('quiet'), Math.max(pollDelay(tool, task), MIN_LOOK_MS));
+      });
+      const first = await Promise.race([outcome, asked, window]);
+      if (first === 'asked') {
+        // Requests the backend sent together arrive together: let the rest of this read be delivered.
+        await new Promise((resolve) => setImmediate(resolve));
+        return relay(received, next);
       }
-      const remaining = await unspent();
-      if (Object.keys(asks).length > 0) return inputAsk(asks, { ...state, answers: remaining });
-      // An answer went to the backend: the task moves on; look again soon.
-      return later(tool, { ...state, answers: remaining }, undefined, 0);
+      if (first === 'quiet') return later(tool, next, task);
+      if ('result' in first) return first.result;
+      throw first.error;
     } finally {
+      clearTimeout(timer);
       ctx.signal.removeEventListener('abort', stop);
       stream.abort();
-      await backend.answersSent();
     }
   });
 }
 
-function withoutMeta(params: Record<string, unknown>): Record<string, unknown> {
-  const { _meta: _ignored, ...rest } = params;
+/** The caller's answers, each sent as the response to the backend request it answers (kept in `state.asked`). */
+async function giveAnswers(
+  backend: BackendConnection,
+  state: ProxyState,
+  responses: Record<string, unknown> | undefined,
+): Promise<void> {
+  for (const [key, answer] of Object.entries(responses ?? {})) {
+    const id = state.asked?.[key];
+    if (id === undefined) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InternalError,
+        `The proxy has an answer to input request '${key}' but no record of asking it for backend task ${state.backendTaskId}.`,
+      );
+    }
+    await backend.answer(id, answer);
+  }
+}
+
+/** The proxy task waits for the requests received, each keyed by its position and recorded with its id. */
+function relay(received: BackendRequest[], state: ProxyState): ProxyReturn {
+  const asks: Parameters<typeof inputAsk>[0] = {};
+  const asked: Record<string, string | number> = {};
+  received.forEach((request, index) => {
+    const key = `input-${index + 1}`;
+    asks[key] = { method: request.method, params: withoutMeta(request.params) };
+    asked[key] = request.id;
+  });
+  return inputAsk(asks, { ...state, asked });
+}
+
+function withoutMeta(params: Record<string, unknown> | undefined): Record<string, unknown> {
+  const { _meta: _ignored, ...rest } = params ?? {};
   return rest;
 }

@@ -8,11 +8,10 @@
  *
  * Input, 2026-07-28 backend: its `inputRequests` become the proxy task's (same keys); the answers go back with
  * `tasks/update`. 2025-11-25 backend: input only travels as server→client requests on a `tasks/result` stream, so a
- * leg opens one, relays the elicitation requests it receives as the proxy task's input requests, and closes it; the
- * leg after the answers opens another, on which the backend asks again (taskmcp re-asks outstanding requests on
- * each stream) and gets the answers. Requests are matched across streams by a fingerprint of their content (see
- * follow-legacy.ts). A sessionful 2025-11-25 backend's session is kept in the state too and reused by every leg
- * (backend.ts says why); the leg that sees the backend task end, or the cancel, ends it.
+ * leg opens one, relays the input requests it receives as the proxy task's, keeping their ids, and closes it; the
+ * leg after the answers sends each as the response to its request id (see follow-legacy.ts). A sessionful
+ * 2025-11-25 backend's session is kept in the state too and reused by every leg (backend.ts says why); the leg that
+ * sees the backend task end, or the cancel, ends it.
  *
  * An answer from the backend that ends the proxy task (a result, a failure) ends the session; a leg that stops for
  * any other reason (a worker shutting down hands the leg to another worker) leaves it for the next leg.
@@ -24,7 +23,13 @@ import type { TaskInfo } from '../client/types.js';
 import type { TaskMCPContext } from '../context/context.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
 import { type Continuation, continueLater, isContinuation } from '../server/continuation.js';
-import { type BackendConnection, type BackendTarget, connectBackend, type Era } from './backend.js';
+import {
+  type BackendConnection,
+  type BackendTarget,
+  connectBackend,
+  type Era,
+  type RequestId,
+} from './backend.js';
 import { followLegacy } from './follow-legacy.js';
 
 export interface ProxiedTool {
@@ -45,8 +50,8 @@ export interface ProxyState {
   session?: string;
   /** 2026-07-28: backend input keys already answered (a look may still list them while the answer lands). */
   answered?: string[];
-  /** 2025-11-25: answers collected by the proxy, by request fingerprint, until the backend has taken them. */
-  answers?: Record<string, unknown>;
+  /** 2025-11-25: the backend's input requests the proxy task waits on, by the proxy's key: their JSON-RPC ids. */
+  asked?: Record<string, RequestId>;
 }
 
 const ProxyStateSchema = z.object({
@@ -55,7 +60,7 @@ const ProxyStateSchema = z.object({
   era: z.enum(['modern', 'legacy']),
   session: z.string().optional(),
   answered: z.array(z.string()).optional(),
-  answers: z.record(z.string(), z.unknown()).optional(),
+  asked: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 
 /** The longest wait between two looks at a backend task when the backend suggests more. */
@@ -198,12 +203,17 @@ async function followModern(
   }
 }
 
-export function later(tool: ProxiedTool, state: ProxyState, task: TaskInfo | undefined, delayMs?: number) {
+export function later(tool: ProxiedTool, state: ProxyState, task: TaskInfo | undefined) {
   return continueLater({
     requestState: JSON.stringify(state),
-    delayMs: delayMs ?? tool.pollIntervalMs ?? Math.min(task?.pollIntervalMs ?? 1_000, MAX_POLL_MS),
+    delayMs: pollDelay(tool, task),
     statusMessage: task?.statusMessage,
   });
+}
+
+/** How long to wait before the next look at `task`: the tool's fixed delay, or the backend's (capped). */
+export function pollDelay(tool: ProxiedTool, task: TaskInfo | undefined): number {
+  return tool.pollIntervalMs ?? Math.min(task?.pollIntervalMs ?? 1_000, MAX_POLL_MS);
 }
 
 /**

@@ -40,6 +40,7 @@ describe.each(engineCases)('proxy in front of an SDK v1 tasks server ($name engi
     ).toEqual({
       echo: 'forbidden',
       slow_task: 'optional',
+      ask_name: 'required',
       hold_task: 'required',
     });
   });
@@ -65,6 +66,34 @@ describe.each(engineCases)('proxy in front of an SDK v1 tasks server ($name engi
       expect(backend.created.has(gate)).toBe(true);
       // The session the task lived on is ended with it.
       await eventually(() => backend.sessions() === 0);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("relays the backend task's input request once asked; the answer reaches it by its request id", async () => {
+    const asked: string[] = [];
+    const client = await connectHttp(url, {
+      era: 'modern',
+      onElicit: (params) => {
+        asked.push(params.message);
+        return { action: 'accept', content: { name: 'Ada' } };
+      },
+    });
+    const gate = `ask-${Math.random().toString(36).slice(2)}`;
+    try {
+      const handle = await client.callToolTask('ask_name', { gate });
+      const result = handle.result();
+      await eventually(() => backend.answers.has(gate));
+      expect(backend.answers.get(gate)).toEqual({ action: 'accept', content: { name: 'Ada' } });
+      // The backend task stays input_required while it waits at its gate, and nothing comes on its tasks/result
+      // stream: the legs following it keep ending (each look is bounded) instead of one waiting on that stream.
+      const taskId = backend.created.get(gate)!;
+      const looked = backend.results(taskId);
+      await eventually(() => backend.results(taskId) >= looked + 2);
+      backend.gates.open(gate);
+      expect(text(await result)).toBe('Hello, Ada');
+      expect(asked).toEqual(['Name?']);
     } finally {
       await client.close();
     }
