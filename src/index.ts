@@ -93,6 +93,7 @@ export { InvalidCursorError, type TaskPage } from './tasks/listing.js';
 export { MemoryTaskEventBus } from './tasks/memory/bus.js';
 export { MemoryTaskEngine, type MemoryTaskEngineOptions } from './tasks/memory/engine.js';
 export { MemoryTaskQueue } from './tasks/memory/queue.js';
+export { MemorySessionEventLog } from './tasks/memory/session-events.js';
 export { MemoryTaskStore } from './tasks/memory/store.js';
 export type { EngineObserver } from './tasks/observer.js';
 export type { ReconcileReport } from './tasks/reconciler.js';
@@ -108,6 +109,14 @@ export {
   type TaskQueue,
   type TaskStore,
 } from './tasks/seams.js';
+export {
+  type SessionEvent,
+  type SessionEventBounds,
+  type SessionEventLog,
+  type SessionEventLogFactory,
+  SessionEventNotKeptError,
+  type SessionStream,
+} from './tasks/session-events.js';
 export { retentionFromCreation } from './tasks/transitions.js';
 export { DURABILITY_DEFAULTS, type DurabilityOptions, type EngineLog } from './tasks/tuning.js';
 export type {

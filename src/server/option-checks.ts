@@ -11,6 +11,7 @@ import type { MetricsOptions } from '../metrics/task-metrics.js';
 import type { RetryPolicy } from '../tasks/types.js';
 import { DEFAULT_MIN_TTL_MS, DEFAULTS, type TaskMCPOptions } from './options.js';
 import type { ResourceTaskOptions, TaskMode, TaskOptions } from './registry.js';
+import type { ResumableStreamOptions } from './resumable-streams.js';
 import type { SessionOptions } from './sessions.js';
 
 type KeyList<T> = { [K in keyof Required<T>]: true };
@@ -32,7 +33,12 @@ const SERVER_KEYS = keysOf<TaskMCPOptions>({
   metrics: true,
   sessions: true,
 });
-const SESSION_KEYS = keysOf<SessionOptions>({ idleTimeoutMs: true, maxSessions: true });
+const SESSION_KEYS = keysOf<SessionOptions>({ idleTimeoutMs: true, maxSessions: true, resumable: true });
+const RESUMABLE_KEYS = keysOf<ResumableStreamOptions>({
+  maxEventsPerStream: true,
+  retentionMs: true,
+  retryMs: true,
+});
 const TASK_SETTING_KEYS = keysOf<TaskSettings>({
   engine: true,
   concurrency: true,
@@ -194,6 +200,12 @@ function checkSessions(sessions: unknown, fail: Fail): void {
   const settings = sessions as SessionOptions;
   positiveInteger(settings.idleTimeoutMs, 'sessions.idleTimeoutMs', fail, MS);
   positiveInteger(settings.maxSessions, 'sessions.maxSessions', fail);
+  const { resumable } = settings;
+  if (resumable === undefined || typeof resumable === 'boolean') return;
+  section(resumable, 'sessions.resumable', RESUMABLE_KEYS, fail);
+  positiveInteger(resumable.maxEventsPerStream, 'sessions.resumable.maxEventsPerStream', fail);
+  positiveInteger(resumable.retentionMs, 'sessions.resumable.retentionMs', fail, MS);
+  positiveInteger(resumable.retryMs, 'sessions.resumable.retryMs', fail, MS);
 }
 
 type Fail = (message: string) => string;

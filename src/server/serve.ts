@@ -1,4 +1,4 @@
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { McpHandlerRequestOptions } from '@modelcontextprotocol/server';
@@ -61,6 +61,7 @@ export async function serveRoutes(
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`${options.notFound}\n`);
       return;
     }
+    if (req.method === 'GET') flushEventStreamHeaders(res);
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(`Internal error: ${(error as Error).message}\n`);
@@ -87,4 +88,22 @@ export async function serveRoutes(
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}
+
+/**
+ * Send a GET event stream's headers at once. Node holds `writeHead`'s headers until the first body write, and a GET
+ * stream may have nothing to say for a while (its first write can be the 15 s keep-alive): until then the client
+ * cannot tell the stream is open, nor a resuming client that it was accepted.
+ */
+function flushEventStreamHeaders(res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+    const written = writeHead.apply(this, args);
+    // The SDK's adapter passes the headers as an object (lowercase names), which getHeader does not see.
+    const given = args.find((arg) => typeof arg === 'object' && arg !== null && !Array.isArray(arg));
+    const type =
+      (given as Record<string, unknown> | undefined)?.['content-type'] ?? this.getHeader('content-type');
+    if (String(type ?? '').startsWith('text/event-stream')) this.flushHeaders();
+    return written;
+  } as typeof writeHead;
 }

@@ -4,7 +4,9 @@
  * connected to one long-lived SDK server, the unit stdio uses. So a 2025-11-25 client over HTTP can be asked for
  * input in a plain tool call, keeps its `logging/setLevel`, and gets notifications on its GET stream, as over stdio.
  *
- * Sessions live in this process's memory: several front ends need sticky routing by `Mcp-Session-Id`.
+ * Sessions live in this process's memory: several front ends need sticky routing by `Mcp-Session-Id`. Their SSE
+ * streams are resumable (resumable-streams.ts): the events are kept in the engine's session event log, so a client
+ * whose stream dropped reconnects with `Last-Event-ID` and gets what it missed.
  */
 import {
   type AuthInfo,
@@ -13,8 +15,12 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import { principalOf } from '../auth/principal.js';
+import type { SnapshotCodec } from '../context/encryption.js';
+import type { TaskEngine } from '../tasks/engine.js';
+import type { SessionEventLog } from '../tasks/session-events.js';
 import { onServerClose } from '../wire/sdk-gaps/index.js';
 import type { ServerLogger } from './logger.js';
+import { RESUMABLE_DEFAULTS, type ResumableStreamOptions, SessionEventStore } from './resumable-streams.js';
 
 export interface SessionOptions {
   /**
@@ -24,9 +30,20 @@ export interface SessionOptions {
   idleTimeoutMs?: number;
   /** Sessions open at once (default 1,000); an `initialize` beyond it answers `503`. */
   maxSessions?: number;
+  /**
+   * Resumable SSE streams (default on): every event gets an id and is kept in the engine (Redis: shared), so a
+   * client reconnecting with `Last-Event-ID` receives what it missed. `false` sends no ids and keeps nothing.
+   */
+  resumable?: boolean | ResumableStreamOptions;
 }
 
-export const SESSION_DEFAULTS: Required<SessionOptions> = { idleTimeoutMs: 30 * 60_000, maxSessions: 1_000 };
+export const SESSION_DEFAULTS = { idleTimeoutMs: 30 * 60_000, maxSessions: 1_000 };
+
+/** Where a session's stream events go: the engine's log, sealed with the server's snapshot codec. */
+export interface SessionEventSetup {
+  engine: Pick<TaskEngine, 'sessionEvents'>;
+  codec: SnapshotCodec;
+}
 
 /** The SDK's code for an unknown session (its transport answers it too); -32000 is the generic server error. */
 const SESSION_NOT_FOUND = -32001;
@@ -38,6 +55,8 @@ interface Session {
   readonly server: McpServer;
   /** The principal that opened it; nobody else may use it. */
   readonly principal: string;
+  /** Its stream events, when streams are resumable. */
+  readonly events?: SessionEventStore;
   /** Requests being answered plus response streams still open. */
   streams: number;
   idle?: ReturnType<typeof setTimeout>;
@@ -48,14 +67,23 @@ export class LegacySessions {
   /** Initializations under way hold a slot too, so concurrent ones cannot overshoot the cap. */
   private opening = 0;
   private closed = false;
-  private readonly settings: Required<SessionOptions>;
+  private readonly settings: typeof SESSION_DEFAULTS;
+  private readonly events?: { log: SessionEventLog; codec: SnapshotCodec; retryMs: number };
+  /** Ended sessions' events being dropped; closing waits for them (the engine closes next). */
+  private readonly dropping = new Set<Promise<void>>();
 
   constructor(
     private readonly build: () => McpServer,
     options: SessionOptions,
     private readonly log: ServerLogger,
+    events: SessionEventSetup,
   ) {
-    this.settings = { ...SESSION_DEFAULTS, ...options };
+    const { resumable = true, ...bounds } = options;
+    this.settings = { ...SESSION_DEFAULTS, ...bounds };
+    if (resumable) {
+      const { retryMs, ...kept } = { ...RESUMABLE_DEFAULTS, ...(resumable === true ? {} : resumable) };
+      this.events = { log: events.engine.sessionEvents(kept), codec: events.codec, retryMs };
+    }
   }
 
   /**
@@ -81,6 +109,7 @@ export class LegacySessions {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.open.values()].map((session) => this.end(session, 'the server closed')));
+    await Promise.all(this.dropping);
   }
 
   private async initialize(
@@ -109,11 +138,17 @@ export class LegacySessions {
     try {
       const server = this.build();
       let session: Session | undefined;
+      // 122 random bits: the id is the session's only capability when auth is off. Known before the transport
+      // exists, so its event store can be the session's.
+      const sessionId = crypto.randomUUID();
+      const events =
+        this.events && new SessionEventStore(this.events.log, sessionId, this.events.codec, this.log);
       const transport = new WebStandardStreamableHTTPServerTransport({
-        // 122 random bits: the id is the session's only capability when auth is off.
-        sessionIdGenerator: () => crypto.randomUUID(),
+        sessionIdGenerator: () => sessionId,
+        eventStore: events,
+        retryInterval: events && this.events?.retryMs,
         onsessioninitialized: (id) => {
-          session = { id, transport, server, principal: principalOf(authInfo), streams: 0 };
+          session = { id, transport, server, principal: principalOf(authInfo), events, streams: 0 };
           this.open.set(id, session);
         },
         onsessionclosed: (id) => {
@@ -194,6 +229,13 @@ export class LegacySessions {
     if (!session) return false;
     clearTimeout(session.idle);
     this.open.delete(id);
+    if (session.events) {
+      const dropped = session.events
+        .forget()
+        .catch((error: Error) => this.log('warning', `dropping the events of a session: ${error.message}`))
+        .finally(() => this.dropping.delete(dropped));
+      this.dropping.add(dropped);
+    }
     return true;
   }
 }

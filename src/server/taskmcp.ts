@@ -364,7 +364,8 @@ export class TaskMCP {
       const { sessions = false } = this.options;
       if (sessions && !this.legacySessions) {
         const build = () => buildSdkServer(internals, 'legacy', 'connection');
-        this.legacySessions = new LegacySessions(build, sessions === true ? {} : sessions, this.log);
+        const events = { engine: this.engine, codec: this.snapshots };
+        this.legacySessions = new LegacySessions(build, sessions === true ? {} : sessions, this.log, events);
       }
       // With sessions, 2025-11-25 traffic never reaches this handler (fetch routes it with isLegacyRequest).
       this.httpHandler ??= createMcpHandler(

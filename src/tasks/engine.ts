@@ -1,5 +1,6 @@
 import { LegExecutor, TaskAbortReason } from './legs.js';
 import type { TaskPage } from './listing.js';
+import { MemorySessionEventLog } from './memory/session-events.js';
 import { type EngineObserver, Observers } from './observer.js';
 import { type ReconcileReport, Reconciler } from './reconciler.js';
 import type {
@@ -11,6 +12,7 @@ import type {
   TaskQueue,
   TaskStore,
 } from './seams.js';
+import type { SessionEventBounds, SessionEventLog, SessionEventLogFactory } from './session-events.js';
 import { TaskLogWatchers } from './task-logs.js';
 import { answeredRecord, cancelledRecord, stamped } from './transitions.js';
 import { type Durability, type DurabilityOptions, durability, type EngineLog } from './tuning.js';
@@ -71,6 +73,11 @@ export interface TaskEngine {
    * on (records are not kept). Resolves once the watch is live.
    */
   watchLogs(taskId: string, listener: (record: TaskLogRecord) => void): Promise<() => void>;
+  /**
+   * A log of 2025-11-25 HTTP sessions' stream events, kept within `bounds`, so a client can resume a dropped stream
+   * (`Last-Event-ID`). A distributed engine shares it between processes. Usable once the engine has started.
+   */
+  sessionEvents(bounds: SessionEventBounds): SessionEventLog;
   /** Hear about the work this process does (metrics, logs); see {@link EngineObserver}. */
   observe(observer: EngineObserver): () => void;
   /** Legs queued and not started, across the engine (for gauges). */
@@ -97,6 +104,8 @@ export interface ComposedTaskEngineOptions {
   /** Legs this process runs at once. */
   concurrency?: number;
   durability?: DurabilityOptions;
+  /** Where session stream events are kept (default: this process's memory). */
+  sessionEvents?: SessionEventLogFactory;
 }
 
 export const DEFAULT_CONCURRENCY = 10;
@@ -132,6 +141,7 @@ export class ComposedTaskEngine implements TaskEngine {
   /** The subscription to change events, made by the first watch. */
   private changes?: Promise<() => Promise<void>>;
   private started = false;
+  private readonly sessionEventLog: SessionEventLogFactory;
 
   constructor(options: ComposedTaskEngineOptions) {
     this.kind = options.kind;
@@ -142,6 +152,11 @@ export class ComposedTaskEngine implements TaskEngine {
     this.queue = options.queue;
     this.concurrency = checkedConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.durability = durability(options.durability);
+    this.sessionEventLog = options.sessionEvents ?? ((bounds) => new MemorySessionEventLog(bounds));
+  }
+
+  sessionEvents(bounds: SessionEventBounds): SessionEventLog {
+    return this.sessionEventLog(bounds);
   }
 
   async start(options: {

@@ -10,5 +10,6 @@
 export { describeBusContract } from './bus.js';
 export { describeEngineContract } from './engine.js';
 export { describeQueueContract, type QueueContractOptions } from './queue.js';
+export { describeSessionEventsContract } from './session-events.js';
 export { describeStoreContract } from './store.js';
 export { eventually } from './support.js';

@@ -8,6 +8,7 @@ import { RedisTaskEventBus } from './bus.js';
 import { redisKeys } from './keys.js';
 import { BullMQTaskQueue } from './queue.js';
 import { withScripts } from './scripts.js';
+import { RedisSessionEventLog } from './session-events.js';
 import { checkInserted, RedisTaskStore } from './store.js';
 
 export interface RedisTaskEngineOptions {
@@ -77,6 +78,7 @@ export class RedisTaskEngine extends ComposedTaskEngine {
       queue: legs,
       concurrency: options.concurrency,
       durability: { maxStalledCount: options.maxStalledCount, ...options.durability },
+      sessionEvents: (bounds) => new RedisSessionEventLog(connection, keys, bounds),
     });
     self.engine = this;
     this.connection = connection;

@@ -8,4 +8,5 @@ export {
 } from './engine.js';
 export { type RedisKeys, redisKeys } from './keys.js';
 export { BullMQTaskQueue } from './queue.js';
+export { RedisSessionEventLog } from './session-events.js';
 export { RedisTaskStore } from './store.js';

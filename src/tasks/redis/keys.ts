@@ -21,6 +21,10 @@ export interface RedisKeys {
   readonly events: string;
   /** BullMQ key prefix (BullMQ appends `:<queue>:…`). */
   readonly queuePrefix: string;
+  /** Redis Stream of one SSE stream's events of a 2025-11-25 session (bounded, expiring; see session-events.ts). */
+  sessionStream(sessionId: string, streamId: string): string;
+  /** Set of the `sessionStream` keys one session wrote, so ending the session drops them all. */
+  sessionStreams(sessionId: string): string;
 }
 
 export function redisKeys(prefix: string, serverName: string): RedisKeys {
@@ -38,5 +42,8 @@ export function redisKeys(prefix: string, serverName: string): RedisKeys {
     checkLock: `${base}:check-lock`,
     events: `${base}:events`,
     queuePrefix: base,
+    sessionStream: (sessionId, streamId) =>
+      `${base}:sse:${encodeURIComponent(sessionId)}:${encodeURIComponent(streamId)}`,
+    sessionStreams: (sessionId) => `${base}:sse-index:${encodeURIComponent(sessionId)}`,
   };
 }
