@@ -1,15 +1,11 @@
 import { setMaxListeners } from 'node:events';
-import {
-  createMcpHandler,
-  isLegacyRequest,
-  type McpHandlerRequestOptions,
-  type McpHttpHandler,
-  type PromptCallback,
-  type ReadResourceCallback,
-  type ReadResourceTemplateCallback,
-  type ResourceTemplate,
-  requireBearerAuth,
-  type StandardSchemaWithJSON,
+import type {
+  McpHandlerRequestOptions,
+  PromptCallback,
+  ReadResourceCallback,
+  ReadResourceTemplateCallback,
+  ResourceTemplate,
+  StandardSchemaWithJSON,
 } from '@modelcontextprotocol/server';
 import { type StdioServerHandle, StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { getContext, type TaskMCPContext } from '../context/context.js';
@@ -23,9 +19,8 @@ import {
 import { checkDependencies } from '../deps/dependencies.js';
 import { DEFAULT_METRICS_PATH, type MetricsOptions, TaskMetrics } from '../metrics/task-metrics.js';
 import type { TaskEngine } from '../tasks/engine.js';
-import { acceptInputAnswer } from '../wire/legacy/index.js';
-import { TaskGetFastPath } from '../wire/sdk-gaps/task-get-fast-path.js';
 import type { PromptConfig, Registration, ResourceConfig } from './ambient-calls.js';
+import { HttpDispatch } from './http-dispatch.js';
 import { type ServerLogger, stderrLogger } from './logger.js';
 import { guardLoopback } from './loopback-guard.js';
 import { checkMiddleware, type Middleware } from './middleware.js';
@@ -39,12 +34,10 @@ import {
   type ToolHandler,
   ToolRegistry,
 } from './registry.js';
-import { readRequestBody } from './request-body.js';
 import { withTaskSettings } from './resource-prompt-tasks/task-options.js';
 import { ResourceSubscriptions } from './resource-subscriptions.js';
 import { buildSdkServer, type ServerInternals } from './sdk-server.js';
 import { type HttpRoute, type RunningHttpServer, serveHttp } from './serve.js';
-import { LegacySessions } from './sessions.js';
 import { startServer } from './startup.js';
 import { TaskListens } from './task-listen.js';
 
@@ -67,17 +60,13 @@ export class TaskMCP {
   private readonly shutdown = shutdownController();
   private starting?: Promise<ServerInternals>;
   private engineInstance?: TaskEngine;
-  private httpHandler?: McpHttpHandler;
-  /** 2025-11-25 sessions over HTTP; absent when the `sessions` option turns them off (stateless serving). */
-  private legacySessions?: LegacySessions;
-  /** Answers plain 2026-07-28 `tasks/get` polls without the SDK handler (see task-get-fast-path.ts). */
-  private taskGets?: TaskGetFastPath;
   private readonly closers: Array<() => Promise<void>> = [];
   private readonly routes = new Map<string, HttpRoute>();
   private dashboardSite?: DashboardSite;
   private metrics?: TaskMetrics;
   private readonly subscriptions = new ResourceSubscriptions();
   private readonly taskListens = new TaskListens(() => this.internals({}));
+  private readonly http: HttpDispatch;
   /** Set once mounted: where, for the error refusing later registrations (mounting copied them). */
   private mountedOn?: string;
 
@@ -92,6 +81,14 @@ export class TaskMCP {
     this.snapshots = configuredSnapshotCodec(options.tasks?.encryptionKey);
     if (options.dashboard) this.enableDashboard(options.dashboard === true ? {} : options.dashboard);
     if (options.metrics) this.enableMetrics(options.metrics === true ? {} : options.metrics);
+    this.http = new HttpDispatch({
+      options,
+      internals: () => this.internals({}),
+      engine: () => this.engine,
+      taskListens: this.taskListens,
+      snapshots: this.snapshots,
+      log: this.log,
+    });
   }
 
   /**
@@ -267,36 +264,8 @@ export class TaskMCP {
   }
 
   /** The web-standard Streamable HTTP handler (both eras). Authenticates first when `auth` is configured. */
-  readonly fetch = async (request: Request, options: McpHandlerRequestOptions = {}): Promise<Response> => {
-    const handler = await this.http();
-    let authInfo = options.authInfo;
-    if (this.options.auth && !authInfo) {
-      const verified = await requireBearerAuth(this.options.auth)(request);
-      if (verified instanceof Response) return verified;
-      authInfo = verified;
-    }
-    // Read and parse a POST body once, for everything below and the SDK (see request-body.ts).
-    const read = await readRequestBody(request, options.parsedBody);
-    if ('response' in read) return read.response;
-    const { parsedBody } = read;
-    this.taskGets ??= new TaskGetFastPath(await this.internals({}));
-    const polled = await this.taskGets.answer(read.request, parsedBody, authInfo);
-    if (polled) return polled;
-    const passed = { ...options, authInfo, parsedBody };
-    if (this.legacySessions) {
-      if (await isLegacyRequest(read.request, parsedBody)) {
-        return this.legacySessions.handle(read.request, passed);
-      }
-    } else {
-      // A 2025-11-25 client's answer to a task's input request: no SDK server is waiting for it (stateless serving).
-      const { tasks } = await this.internals({});
-      const answered = await acceptInputAnswer(read.request, parsedBody, authInfo, tasks, this.log);
-      if (answered) return answered;
-    }
-    return this.taskListens.handle(read.request, parsedBody, authInfo, (sdkRequest) =>
-      handler.fetch(sdkRequest, passed),
-    );
-  };
+  readonly fetch = (request: Request, options: McpHandlerRequestOptions = {}): Promise<Response> =>
+    this.http.fetch(request, options);
 
   /** Serve over stdio or Streamable HTTP. Resolves once serving; `close()` stops it. */
   async run(options: RunOptions): Promise<{ url?: URL; close(): Promise<void> }> {
@@ -340,8 +309,7 @@ export class TaskMCP {
     const closers = this.closers.splice(0).reverse();
     for (const close of closers)
       await close().catch((error: Error) => this.log('warning', `close: ${error.message}`));
-    await this.legacySessions?.close();
-    await this.httpHandler?.close();
+    await this.http.close();
     await this.engineInstance?.close(options);
   }
 
@@ -356,30 +324,6 @@ export class TaskMCP {
         `${what} on '${this.name}' before mounting it: it was mounted on ${this.mountedOn}, which copied its tools, resources, prompts and middleware then.`,
       );
     }
-  }
-
-  private http(): Promise<McpHttpHandler> {
-    if (this.httpHandler) return Promise.resolve(this.httpHandler);
-    return this.internals({}).then((internals) => {
-      const { sessions = false } = this.options;
-      if (sessions && !this.legacySessions) {
-        const build = () => buildSdkServer(internals, 'legacy', 'connection');
-        const events = { engine: this.engine, codec: this.snapshots };
-        this.legacySessions = new LegacySessions(build, sessions === true ? {} : sessions, this.log, events);
-      }
-      // With sessions, 2025-11-25 traffic never reaches this handler (fetch routes it with isLegacyRequest).
-      this.httpHandler ??= createMcpHandler(
-        ({ era, requestInfo }) => {
-          this.taskListens.gate.admit(era, requestInfo);
-          return buildSdkServer(internals, era);
-        },
-        {
-          legacy: sessions ? 'reject' : 'stateless',
-          onerror: (error) => this.log('debug', `http: ${error.message}`),
-        },
-      );
-      return this.httpHandler;
-    });
   }
 
   private internals(options: { worker?: boolean; concurrency?: number }): Promise<ServerInternals> {
