@@ -61,7 +61,7 @@ export async function followLegacy(
     const next: ProxyState = { ...state, asked: undefined };
     const task = await backend.getTask(state.backendTaskId, ctx.signal);
     if (task.status === 'working') return later(tool, next, task);
-    if (task.status === 'cancelled') throw backendCancelled(state);
+    if (task.status === 'cancelled') return backendCancelled(state);
     // Waiting for input, or ended: the stream brings the input requests or the result.
     const stream = new AbortController();
     const stop = () => stream.abort(ctx.signal.reason);

@@ -3,8 +3,8 @@
  * the caller's progress). As a task, each leg is short: the first starts the backend task and ends with a
  * continuation that stores the backend task's id in the proxy task's record; every later leg looks at the backend
  * task once and mirrors it: still working (status message) → continue later; waiting for input → the proxy task
- * waits for the same input; ended → the same result or error. So no worker waits on the backend, and any worker
- * or front end (a restarted one too, with the Redis engine) carries on from the record alone.
+ * waits for the same input; ended → the same result, error or cancellation. So no worker waits on the backend, and
+ * any worker or front end (a restarted one too, with the Redis engine) carries on from the record alone.
  *
  * Input, 2026-07-28 backend: its `inputRequests` become the proxy task's (same keys); the answers go back with
  * `tasks/update`. 2025-11-25 backend: input only travels as server→client requests on a `tasks/result` stream, so a
@@ -22,7 +22,13 @@ import { z } from 'zod';
 import type { TaskInfo } from '../client/types.js';
 import type { TaskMCPContext } from '../context/context.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
-import { type Continuation, continueLater, isContinuation } from '../server/continuation.js';
+import {
+  type Cancellation,
+  type Continuation,
+  continueLater,
+  endCancelled,
+  isContinuation,
+} from '../server/continuation.js';
 import {
   type BackendConnection,
   type BackendTarget,
@@ -68,7 +74,7 @@ const MAX_POLL_MS = 5_000;
 /** The SDK's default request timeout would cut a long foreground call; the caller's signal bounds it instead. */
 const NO_DEADLINE_MS = 2 ** 31 - 1;
 
-export type ProxyReturn = CallToolResult | Continuation | InputRequiredResult;
+export type ProxyReturn = CallToolResult | Continuation | Cancellation | InputRequiredResult;
 
 export function forwardingHandler(tool: ProxiedTool) {
   return async (args: Record<string, unknown>, ctx: TaskMCPContext): Promise<ProxyReturn> => {
@@ -199,7 +205,7 @@ async function followModern(
         task.error?.data,
       );
     case 'cancelled':
-      throw backendCancelled(state);
+      return backendCancelled(state);
   }
 }
 
@@ -241,9 +247,9 @@ function readState(requestState: string | undefined, taskId: string): ProxyState
   return state.success && state.data.task === taskId ? state.data : undefined;
 }
 
-export function backendCancelled(state: ProxyState): ProtocolError {
-  return new ProtocolError(
-    ProtocolErrorCode.InternalError,
+/** The backend task was cancelled, not by this proxy (whose cancel ends the proxy task first): so is the proxy task. */
+export function backendCancelled(state: ProxyState): Cancellation {
+  return endCancelled(
     `The backend task ${state.backendTaskId} was cancelled by someone other than this proxy.`,
   );
 }

@@ -2,7 +2,7 @@ import type { CallToolResult, InputRequiredResult, StandardSchemaV1 } from '@mod
 import { runWithContext, type TaskMCPContext } from '../context/context.js';
 import { withDependencies } from '../deps/dependencies.js';
 import { type JsonRpcErrorObject, ProtocolError, ProtocolErrorCode, toJsonRpcError } from '../errors.js';
-import { type Continuation, isContinuation } from './continuation.js';
+import { type Continuation, isCancellation, isContinuation } from './continuation.js';
 import { type CallResults, type Middleware, runLayeredMiddleware, type ToolCall } from './middleware.js';
 import type { ToolDefinition } from './registry.js';
 import { errorResult, isInputRequiredResult, toCallToolResult } from './results.js';
@@ -16,8 +16,13 @@ export type HandlerOutcome =
   /** Anything else the handler threw: an `isError` result (after retries, for a task). */
   | { kind: 'thrown'; message: string; result: CallToolResult };
 
-/** A task leg ends and asks to run again later (see `continueLater`); only when the caller accepts continuations. */
-export type ContinueOutcome = { kind: 'continue'; continuation: Continuation };
+/**
+ * A task leg ends and asks to run again later (see `continueLater`), or ends its task cancelled (`endCancelled`);
+ * only when the caller accepts continuations.
+ */
+export type ContinueOutcome =
+  | { kind: 'continue'; continuation: Continuation }
+  | { kind: 'cancelled'; statusMessage: string };
 
 interface RunOptions {
   maskErrorDetails: boolean;
@@ -72,19 +77,24 @@ export async function runHandler(
           )
           .catch(() => {}),
     );
-    // A continuation passes through the middleware untouched, like an input-required result.
-    if (isContinuation(value)) return value as unknown as CallResults['tool'];
+    // A continuation or cancellation passes through the middleware untouched, like an input-required result.
+    if (isContinuation(value) || isCancellation(value)) return value as unknown as CallResults['tool'];
     return isInputRequiredResult(value) ? value : toCallToolResult(value);
   };
   try {
     const value = await runWithContext(context, () =>
       runLayeredMiddleware(options.middleware ?? [], tool.layers ?? [], call, handler),
     );
-    if (isContinuation(value)) {
-      if (options.continuations) return { kind: 'continue', continuation: value };
+    if (isContinuation(value) || isCancellation(value)) {
+      if (options.continuations) {
+        return isContinuation(value)
+          ? { kind: 'continue', continuation: value }
+          : { kind: 'cancelled', statusMessage: value.statusMessage };
+      }
+      const asked = isContinuation(value) ? 'to continue later' : 'to end its task cancelled';
       const error = new ProtocolError(
         ProtocolErrorCode.InternalError,
-        `Tool '${tool.name}' asked to continue later, which only a task leg can do.`,
+        `Tool '${tool.name}' asked ${asked}, which only a task leg can do.`,
       );
       return { kind: 'error', error: toJsonRpcError(error), cause: error };
     }

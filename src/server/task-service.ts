@@ -277,6 +277,8 @@ export class TaskService {
         const { requestState, delayMs, statusMessage } = outcome.continuation;
         return { type: 'continue', requestState, delayMs, statusMessage };
       }
+      case 'cancelled':
+        return { type: 'cancelled', statusMessage: outcome.statusMessage };
       case 'input_required':
         if (!outcome.ask.inputRequests || Object.keys(outcome.ask.inputRequests).length === 0) {
           return {

@@ -88,6 +88,8 @@ export function settledRecord(
           statusMessage: outcome.statusMessage,
         },
       };
+    case 'cancelled':
+      return { record: { ...cancelledRecord(current), statusMessage: outcome.statusMessage } };
     case 'input_required': {
       const inputRequests: Record<string, InputRequestEntry> = {};
       const inputKeys: Record<string, string> = {};

@@ -147,7 +147,9 @@ export type LegOutcome =
    * The leg is done for now and the task goes on: the next leg runs after `delayMs` with `requestState` (a handler
    * waiting on outside work, such as a proxied backend task). `statusMessage` becomes the task's.
    */
-  | { type: 'continue'; requestState: string; delayMs: number; statusMessage?: string };
+  | { type: 'continue'; requestState: string; delayMs: number; statusMessage?: string }
+  /** The task was cancelled by something outside it (work it waits on, cancelled by someone else). */
+  | { type: 'cancelled'; statusMessage: string };
 
 /** Runs one leg of a task; provided by the server that registered the tools. */
 export type LegRunner = (run: LegRun) => Promise<LegOutcome>;

@@ -256,6 +256,24 @@ export function describeEngineContract(
       expect(done.result).toEqual({ content: [{ type: 'text', text: 'done in leg 4' }] });
     });
 
+    it('ends a task cancelled when its leg says it was cancelled, running no more legs', async () => {
+      const legs: number[] = [];
+      const engine = await started(async ({ leg }) => {
+        legs.push(leg);
+        if (leg === 1) return { type: 'continue', requestState: 'look again', delayMs: 0 };
+        return { type: 'cancelled', statusMessage: 'The work was cancelled elsewhere.' };
+      });
+      const { taskId } = await engine.create(spec());
+      const done = await eventually(async () => {
+        const record = await engine.get(taskId);
+        return record?.status === 'cancelled' ? record : undefined;
+      });
+      expect(done.statusMessage).toBe('The work was cancelled elsewhere.');
+      expect(done.result).toBeUndefined();
+      expect(done.error).toBeUndefined();
+      expect(legs).toEqual([1, 2]);
+    });
+
     it('treats a runner that throws like a thrown handler', async () => {
       const engine = await started(async () => {
         throw new Error('runner exploded');

@@ -116,6 +116,29 @@ describe.each(engineCases)('proxy in front of an SDK v1 tasks server ($name engi
     }
   });
 
+  it('ends the proxy task cancelled when someone else cancels the backend task', async () => {
+    const client = await connectHttp(url, { era: 'modern' });
+    const gate = `hold-${Math.random().toString(36).slice(2)}`;
+    try {
+      const handle = await client.callToolTask('hold_task', { gate });
+      await eventually(() => backend.created.has(gate));
+      const backendTaskId = backend.created.get(gate)!;
+      await backend.taskStore.updateTaskStatus(backendTaskId, 'cancelled');
+      const ended = await eventually(async () => {
+        const status = await handle.status();
+        return status.status === 'working' ? undefined : status;
+      });
+      expect(ended.status).toBe('cancelled');
+      expect(ended.statusMessage).toBe(
+        `The backend task ${backendTaskId} was cancelled by someone other than this proxy.`,
+      );
+      // The backend session ends with the task it was kept for.
+      await eventually(() => backend.sessions() === 0);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("mirrors a backend task that failed: the proxy task fails with the backend's error", async () => {
     const client = await connectHttp(url, { era: 'modern' });
     const gate = `fail-${Math.random().toString(36).slice(2)}`;

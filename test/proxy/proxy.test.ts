@@ -192,6 +192,27 @@ describe.each(engineCases)('proxy ($name engine)', ({ engine }) => {
       }
     });
 
+    it('ends the proxy task cancelled when someone else cancels the backend task', async () => {
+      const client = await connectHttp(url, { token: 'alice-token', era: 'modern' });
+      const other = await connectHttp(backendUrl, { token: 'alice-token', era: 'modern' });
+      const id = gate();
+      try {
+        const handle = await client.callToolTask('hold', { gate: id });
+        await eventually(() => backend.seen.holding.has(id));
+        await other.cancelTask(backend.seen.holding.get(id)!);
+        const ended = await eventually(async () => {
+          const status = await handle.status();
+          return status.status === 'working' ? undefined : status;
+        });
+        expect(ended.status).toBe('cancelled');
+        expect(ended.statusMessage).toBe(
+          `The backend task ${backend.seen.holding.get(id)} was cancelled by someone other than this proxy.`,
+        );
+      } finally {
+        await Promise.all([client.close(), other.close()]);
+      }
+    });
+
     it('serves the proxied task to a 2025-11-25 client (SDK v1) as well', async () => {
       const v1 = await connectV1Http(url, 'bob-token');
       const id = gate();
