@@ -12,6 +12,12 @@ export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
  */
 export const TASK_MODE_META = 'taskmcp.dev/taskMode';
 
+/**
+ * How a tool (or, on 2025-11-25, a resource or prompt) relates to tasks: `forbidden` always runs in the foreground,
+ * `optional` runs as a task when the client asks for one, `required` only runs as a task.
+ */
+export type TaskMode = 'forbidden' | 'optional' | 'required';
+
 /** The five task statuses shared by both protocol eras. */
 export const TASK_STATUSES = ['working', 'input_required', 'completed', 'failed', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];

@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 
-import { TASK_MODE_META, TASK_STATUSES, type TaskStatus } from '../protocol.js';
+import { TASK_MODE_META, TASK_STATUSES, type TaskMode, type TaskStatus } from '../protocol.js';
 
 export { isTerminal, TASK_MODE_META, type TaskStatus } from '../protocol.js';
 
@@ -72,7 +72,7 @@ export class CallTimeoutError extends Error {
   }
 }
 
-export type TaskMode = 'forbidden' | 'optional' | 'required';
+export type { TaskMode };
 
 /** How a listed tool relates to tasks, when the server says (`undefined` if it does not). */
 export function taskModeOf(tool: {

@@ -6,18 +6,14 @@ import type {
 } from '@modelcontextprotocol/server';
 import type { TaskMCPContext } from '../context/context.js';
 import type { DependencyFactories } from '../deps/dependencies.js';
+import type { TaskMode } from '../protocol.js';
 import type { RetryPolicy } from '../tasks/types.js';
 import type { MiddlewareLayer } from './middleware.js';
 import { checkTaskOptions } from './option-checks.js';
 import type { ToolReturn } from './results.js';
 
-/**
- * How a tool relates to tasks:
- * - `forbidden`: always runs in the foreground (the default, unless the server sets `tasks.defaultMode`);
- * - `optional`: runs as a task when the client can handle one, in the foreground otherwise;
- * - `required`: only runs as a task; clients that cannot handle one get a clear error.
- */
-export type TaskMode = 'forbidden' | 'optional' | 'required';
+/** A tool's task mode (`forbidden` is the default unless the server sets `tasks.defaultMode`). */
+export type { TaskMode };
 
 export interface TaskOptions {
   mode?: TaskMode;

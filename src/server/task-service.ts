@@ -1,6 +1,5 @@
 import type { AuthInfo, ClientCapabilities } from '@modelcontextprotocol/server';
 import { principalOf } from '../auth/principal.js';
-import type { CallerDetails } from '../context/capture.js';
 import { createContext } from '../context/context.js';
 import { type SnapshotCodec, snapshotCodec } from '../context/encryption.js';
 import { loadSnapshot, storeSnapshot } from '../context/restore.js';
@@ -12,34 +11,19 @@ import type { TaskPage } from '../tasks/listing.js';
 import { TaskLimitError, type TaskLimits, type TaskLogRecord } from '../tasks/seams.js';
 import type { LegOutcome, LegRun, TaskRecord } from '../tasks/types.js';
 import { traceLeg, traceTaskCreation } from '../tracing/spans.js';
+import type { TaskCaller, TaskOperations, TaskTarget } from '../wire/era.js';
 import { ARGUMENT_LIMITS, type ArgumentLimits, argumentProblem, keptArguments } from './arguments.js';
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler } from './invoke.js';
 import type { ServerLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
-import type { ResolvedTaskOptions, ToolDefinition, ToolRegistry } from './registry.js';
+import type { ToolRegistry } from './registry.js';
 import { operationOf } from './resource-prompt-tasks/task-names.js';
 
 const plainSnapshots = snapshotCodec(undefined);
 
-export interface CallerInfo extends CallerDetails {
-  requestId: string | number;
-  inputResponses?: Record<string, unknown>;
-  requestState?: string;
-  /** The creating request's progress token, kept for the task's life (2025-11-25 era). */
-  progressToken?: string | number;
-}
-
-/**
- * What creating a task needs of what the task runs: the name it is filed under (a tool's, or `resource:<name>` /
- * `prompt:<name>` on the 2025-11-25 era), the version recorded with it, and its task settings. A registered tool's
- * `ToolDefinition` is one as it is.
- */
-export interface TaskTarget {
-  name: string;
-  config: Pick<ToolDefinition['config'], 'version'>;
-  task: ResolvedTaskOptions;
-}
+/** Who asks for a task, and what a task is created for: the wire's ports (see wire/era.ts), implemented here. */
+export type { TaskCaller as CallerInfo, TaskTarget };
 
 /** Tasks per `tasks/list` page when the server sets no other size. */
 export const DEFAULT_LIST_PAGE_SIZE = 50;
@@ -48,7 +32,7 @@ export const DEFAULT_LIST_PAGE_SIZE = 50;
  * Era-neutral task operations: the wire modules translate requests into these calls and records into their era's
  * shapes. Binding to the caller happens here, so both eras answer a foreign id exactly like an unknown one.
  */
-export class TaskService {
+export class TaskService implements TaskOperations {
   private get snapshots(): SnapshotCodec {
     return this.options.snapshots ?? plainSnapshots;
   }
@@ -80,7 +64,7 @@ export class TaskService {
   async create(
     target: TaskTarget,
     args: { raw: Record<string, unknown>; parsed: unknown },
-    caller: CallerInfo,
+    caller: TaskCaller,
     ttlMs?: number,
     options: {
       /** Runs once the task's id is known, before its first leg can run (to watch its log records from the start). */

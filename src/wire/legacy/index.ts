@@ -5,8 +5,8 @@
  * forwarding as the 2026-07-28 wire; only the shapes and the conversation differ.
  */
 import type { AuthInfo, CallToolRequest, McpServer, ServerContext } from '@modelcontextprotocol/server';
-import type { ServerLogger } from '../../server/logger.js';
-import type { CallerInfo, TaskService, TaskTarget } from '../../server/task-service.js';
+import type { TaskRecord } from '../../tasks/types.js';
+import type { ServingUnit, TaskCaller, TaskOperations, TaskTarget, WireLogger } from '../era.js';
 import { asLegacyCreateTaskResult, notifyOnConnection, onServerClose } from '../sdk-gaps/index.js';
 import { serveLegacyTaskMethods } from './methods.js';
 import { relayForConnection, sendTaskLog } from './notifications.js';
@@ -35,11 +35,10 @@ export function tasksCapability(taskCapable: { resources: boolean; prompts: bool
 }
 
 /**
- * What one SDK server instance serves: a `connection` lives as long as the client's connection (stdio) and can
- * notify at any time; a `request` instance answers one HTTP request (the SDK serves this era statelessly), so
- * notifications after the `tools/call` response travel on the client's `tasks/result` stream.
+ * A `request` unit answers one HTTP request (the SDK serves this era statelessly), so notifications after the
+ * `tools/call` response travel on the client's `tasks/result` stream; a `connection` relays them itself.
  */
-export type ServingUnit = 'connection' | 'request';
+export type { ServingUnit };
 
 export interface LegacyTasks {
   /**
@@ -49,7 +48,7 @@ export interface LegacyTasks {
   createTask(
     target: TaskTarget,
     args: { raw: Record<string, unknown>; parsed: unknown },
-    caller: CallerInfo,
+    caller: TaskCaller,
     params: CallToolRequest['params'] | Record<string, unknown>,
     ctx: ServerContext,
   ): Promise<ReturnType<typeof asLegacyCreateTaskResult>>;
@@ -57,8 +56,8 @@ export interface LegacyTasks {
 
 export function serveLegacyTasks(
   server: McpServer,
-  tasks: TaskService,
-  log: ServerLogger,
+  tasks: TaskOperations,
+  log: WireLogger,
   unit: ServingUnit,
 ): LegacyTasks {
   const relayed = new Set<string>();
@@ -85,7 +84,7 @@ export function serveLegacyTasks(
           );
         });
       };
-      let record: Awaited<ReturnType<TaskService['create']>>;
+      let record: TaskRecord;
       try {
         record = await tasks.create(target, args, { ...caller, progressToken }, requestedTtl(params), {
           beforeQueued: unit === 'connection' ? watchLogs : undefined,

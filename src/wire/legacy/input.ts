@@ -12,12 +12,10 @@
  */
 import type { AuthInfo, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { abbreviate, jsonKind, ProtocolErrorCode } from '../../errors.js';
-import type { ServerLogger } from '../../server/logger.js';
-import type { TaskService } from '../../server/task-service.js';
 import type { InputRequestEntry, TaskRecord } from '../../tasks/types.js';
+import type { ServingUnit, TaskOperations, WireLogger } from '../era.js';
 import { isPlainObject } from '../json-body.js';
 import { jsonRpcResponseIn, sendTaskRequest, writeOnRequestStream } from '../sdk-gaps/index.js';
-import type { ServingUnit } from './index.js';
 import { relatedTaskMeta } from './shapes.js';
 
 const ID_PREFIX = 'taskmcp-input';
@@ -40,11 +38,11 @@ export class InputForwarder {
   private readonly asked = new Set<string>();
 
   constructor(
-    private readonly tasks: TaskService,
+    private readonly tasks: TaskOperations,
     private readonly server: McpServer,
     private readonly ctx: ServerContext,
     private readonly unit: ServingUnit,
-    private readonly log: ServerLogger,
+    private readonly log: WireLogger,
   ) {}
 
   /** Send the requests of `record` not asked yet on this stream. */
@@ -86,8 +84,8 @@ export async function acceptInputAnswer(
   request: Request,
   body: unknown,
   authInfo: AuthInfo | undefined,
-  tasks: TaskService,
-  log: ServerLogger,
+  tasks: TaskOperations,
+  log: WireLogger,
 ): Promise<Response | undefined> {
   const response = jsonRpcResponseIn(request, body);
   const target = response && parseInputRequestId(response.id);

@@ -7,11 +7,9 @@
 import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { ProtocolError, ProtocolErrorCode } from '../../errors.js';
-import type { ServerLogger } from '../../server/logger.js';
-import type { TaskService } from '../../server/task-service.js';
 import { isTerminal } from '../../tasks/types.js';
+import type { ServingUnit, TaskOperations, WireLogger } from '../era.js';
 import { sendNotification, serveTaskMethod } from '../sdk-gaps/index.js';
-import type { ServingUnit } from './index.js';
 import { InputForwarder } from './input.js';
 import { followTask, NotificationRelay } from './notifications.js';
 import { legacyStatus, legacyTask, taskPayload } from './shapes.js';
@@ -20,9 +18,9 @@ const TaskIdParams = z.looseObject({ taskId: z.string().min(1) });
 const ListParams = z.looseObject({ cursor: z.string().optional() });
 
 export interface LegacyMethodOptions {
-  tasks: TaskService;
+  tasks: TaskOperations;
   unit: ServingUnit;
-  log: ServerLogger;
+  log: WireLogger;
   /** Whether this serving unit already relays the task's notifications on a connection (stdio). */
   relaysOnConnection: (taskId: string) => boolean;
 }

@@ -10,9 +10,9 @@
  */
 import type { AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import { ProtocolError, taskNotFound } from '../../errors.js';
-import type { TaskService } from '../../server/task-service.js';
 import type { TaskLogRecord } from '../../tasks/seams.js';
 import { isTerminal, type TaskRecord, type TaskStatus } from '../../tasks/types.js';
+import type { TaskOperations } from '../era.js';
 import { legacyStatus, legacyTask, relatedTaskMeta } from './shapes.js';
 
 /** Sends one notification on the relay's stream. */
@@ -83,7 +83,7 @@ export class NotificationRelay {
  * yielded is dropped). Ends when `signal` fires; throws the not-found error once the task is gone (expired).
  */
 export async function* followTask(
-  tasks: TaskService,
+  tasks: TaskOperations,
   taskId: string,
   authInfo: AuthInfo | undefined,
   signal?: AbortSignal,
@@ -132,7 +132,7 @@ export async function* followTask(
  * creation until the task ends or `signal` fires (the connection closed).
  */
 export async function relayForConnection(
-  tasks: TaskService,
+  tasks: TaskOperations,
   created: TaskRecord,
   authInfo: AuthInfo | undefined,
   send: NotificationSink,

@@ -5,7 +5,8 @@
  */
 import type { CallToolRequest } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode } from '../../errors.js';
-import type { TaskMode, ToolDefinition } from '../../server/registry.js';
+import type { TaskMode } from '../../protocol.js';
+import type { Routable } from '../era.js';
 
 /** The params of a request that may carry `params.task`. */
 type TaskAugmentable = CallToolRequest['params'] | Record<string, unknown>;
@@ -24,10 +25,7 @@ function taskParam(params: TaskAugmentable): Record<string, unknown> | undefined
  * Foreground or task. `forbidden` tools refuse `params.task` and `required` tools refuse plain calls, both with
  * -32601 as the era's tool-level negotiation prescribes.
  */
-export function routeToolCall(
-  tool: ToolDefinition,
-  params: CallToolRequest['params'],
-): 'foreground' | 'task' {
+export function routeToolCall(tool: Routable, params: CallToolRequest['params']): 'foreground' | 'task' {
   return routeRequest(`Tool '${tool.name}'`, tool.task.mode, params, 'execution.taskSupport');
 }
 

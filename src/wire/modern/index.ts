@@ -17,8 +17,7 @@ import {
   TASKS_EXTENSION,
   tasksExtensionRequired,
 } from '../../errors.js';
-import type { ToolDefinition } from '../../server/registry.js';
-import type { TaskService } from '../../server/task-service.js';
+import type { Routable, TaskOperations } from '../era.js';
 import { serveTaskMethod } from '../sdk-gaps/index.js';
 import { detailedTask } from './shapes.js';
 
@@ -35,7 +34,7 @@ export function declaresTasksExtension(ctx: ServerContext): boolean {
 }
 
 /** Decide-and-task: foreground or task for one `tools/call`, or -32021 when neither is allowed. */
-export function routeToolCall(tool: ToolDefinition, ctx: ServerContext): 'foreground' | 'task' {
+export function routeToolCall(tool: Routable, ctx: ServerContext): 'foreground' | 'task' {
   const { mode } = tool.task;
   if (mode === 'forbidden') return 'foreground';
   const optedIn = declaresTasksExtension(ctx);
@@ -89,7 +88,7 @@ function requireDeclared(ctx: ServerContext, method: string): void {
   }
 }
 
-export function serveModernTaskMethods(server: McpServer, tasks: TaskService): void {
+export function serveModernTaskMethods(server: McpServer, tasks: TaskOperations): void {
   serveTaskMethod(server, 'tasks/get', TaskParams, async (params, ctx) => {
     requireDeclared(ctx, 'tasks/get');
     const taskId = taskIdOf(params, 'tasks/get');

@@ -29,8 +29,8 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { TASKS_EXTENSION } from '../../errors.js';
-import type { TaskService } from '../../server/task-service.js';
 import { traceRequest } from '../../tracing/spans.js';
+import type { TaskOperations } from '../era.js';
 import { isPlainObject } from '../json-body.js';
 import { detailedTask } from '../modern/shapes.js';
 
@@ -39,7 +39,7 @@ const MODERN_REVISION = '2026-07-28';
 const PLAIN_TASK_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface TaskGetFastPathDeps {
-  tasks: TaskService;
+  tasks: Pick<TaskOperations, 'find'>;
   /** The server identity the SDK stamps on every result (the object given to `new McpServer`). */
   info: { name: string; version: string; title?: string };
   /** Aborted when the server closes: from then on the SDK's handler answers (it refuses requests once closed). */
@@ -57,7 +57,7 @@ export class TaskGetFastPath {
   ): Promise<Response | undefined> {
     const taskId = plainTaskGet(request, body);
     if (taskId === undefined || this.deps.shutdown.aborted) return undefined;
-    let record: Awaited<ReturnType<TaskService['find']>>;
+    let record: Awaited<ReturnType<TaskOperations['find']>>;
     try {
       record = await this.deps.tasks.find(taskId, authInfo);
     } catch {

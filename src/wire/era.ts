@@ -1,0 +1,163 @@
+/**
+ * One protocol era of the tasks wire, and the ports it needs from the server. Each `wire/<era>/` folder implements
+ * {@link WireEra}; the server picks one by the version the client negotiated (see eras.ts) and calls it wherever the
+ * eras differ, so the server itself never asks which era it is serving.
+ *
+ * The wire depends on nothing of the server's: what it needs (task operations, a logger, what a task is created
+ * for) is declared here, and the server implements it (`TaskService` is a {@link TaskOperations}). Dependencies then
+ * point one way, down from the server to the wire to the task engine.
+ */
+import type {
+  AuthInfo,
+  CallToolRequest,
+  CallToolResult,
+  ClientCapabilities,
+  McpServer,
+  RegisteredTool,
+  ServerCapabilities,
+  ServerContext,
+} from '@modelcontextprotocol/server';
+import type { CallerDetails } from '../context/capture.js';
+import type { LogLevel } from '../context/context.js';
+import type { TaskMode } from '../protocol.js';
+import type { TaskPage } from '../tasks/listing.js';
+import type { TaskLogRecord } from '../tasks/seams.js';
+import type { RetryPolicy, TaskRecord } from '../tasks/types.js';
+
+/** Where the wire reports what it cannot tell the client (a relay that stopped, an answer it could not deliver). */
+export type WireLogger = (level: LogLevel, message: string, data?: unknown) => void;
+
+/** A target's task settings, every default applied. */
+export interface TaskSettings {
+  mode: TaskMode;
+  ttlMs: number;
+  pollIntervalMs: number;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+}
+
+/**
+ * What a task is created for: the name it is filed under (a tool's, or `resource:<name>` / `prompt:<name>` on the
+ * 2025-11-25 era), the version recorded with it, and its task settings. A registered tool is one as it is.
+ */
+export interface TaskTarget {
+  name: string;
+  config: { version?: string };
+  task: TaskSettings;
+}
+
+/** Who asks for a task: the request's caller details, plus what the task keeps of the creating request. */
+export interface TaskCaller extends CallerDetails {
+  requestId: string | number;
+  inputResponses?: Record<string, unknown>;
+  requestState?: string;
+  /** The creating request's progress token, kept for the task's life (2025-11-25 era). */
+  progressToken?: string | number;
+}
+
+/**
+ * The era-neutral task operations the wire translates requests into. Every lookup is bound to the caller: a foreign
+ * task id fails exactly like an unknown one (the task-not-found error).
+ */
+export interface TaskOperations {
+  /**
+   * Create a task; resolves once `tasks/get` from any front end would find it. `ttlMs` is the retention the client
+   * asked for; `beforeQueued` runs once the id is known, before the first leg can run.
+   */
+  create(
+    target: TaskTarget,
+    args: { raw: Record<string, unknown>; parsed: unknown },
+    caller: TaskCaller,
+    ttlMs?: number,
+    options?: { beforeQueued?: (taskId: string) => Promise<void> },
+  ): Promise<TaskRecord>;
+  find(taskId: string, authInfo: AuthInfo | undefined): Promise<TaskRecord>;
+  cancel(taskId: string, authInfo: AuthInfo | undefined): Promise<TaskRecord>;
+  /** Deliver the client's answers to the task's input requests. */
+  answer(
+    taskId: string,
+    responses: Record<string, unknown>,
+    authInfo: AuthInfo | undefined,
+  ): Promise<TaskRecord>;
+  /** One page of the caller's own tasks. */
+  list(authInfo: AuthInfo | undefined, cursor: string | undefined): Promise<TaskPage>;
+  /** Every record the task goes through from now on (best effort: re-read the task for the truth). */
+  watch(taskId: string, listener: (record: TaskRecord) => void): Promise<() => void>;
+  /** The log records the task's handler sends from now on (not bound to a caller: pass ids the caller owns). */
+  watchLogs(taskId: string, listener: (record: TaskLogRecord) => void): Promise<() => void>;
+}
+
+/** What the wire is given to serve with. */
+export interface EraPorts {
+  tasks: TaskOperations;
+  log: WireLogger;
+}
+
+/**
+ * What one SDK server instance serves: a `connection` lives as long as the client's connection (stdio, or a
+ * 2025-11-25 HTTP session) and can notify at any time; a `request` instance answers one HTTP request.
+ */
+export type ServingUnit = 'connection' | 'request';
+
+export type Route = 'foreground' | 'task';
+
+/** What a request may run as a task of: a tool, resource or prompt by its name in messages, and its task mode. */
+export interface Routable {
+  name: string;
+  task: { mode: TaskMode };
+}
+
+export interface WireEra {
+  /** The protocol revision this era speaks. */
+  readonly version: string;
+  /** The server capabilities that announce this era's tasks. */
+  readonly capabilities: ServerCapabilities;
+  /**
+   * Whether listed tools, resources and prompts carry their task mode on this era's own wire (2025-11-25
+   * `execution.taskSupport`, and the `_meta` mode of resources and prompts, which can only run as tasks there).
+   */
+  readonly listsTaskMode: boolean;
+  /**
+   * Whether the server must check an ask's input requests against the client's declared capabilities itself: on
+   * 2025-11-25 they go out as requests, which the SDK checks.
+   */
+  readonly checksInputCapabilities: boolean;
+  /** Put the tool's task mode in what `tools/list` sends, where the era has a field for it. */
+  listTool(registered: RegisteredTool, mode: TaskMode): void;
+  /** Install the era's task methods on one SDK server (after its tools are registered). */
+  serve(server: McpServer, ports: EraPorts, unit: ServingUnit): ServedEra;
+}
+
+/** The era as installed on one SDK server: what its `tools/call` handling asks of it. */
+export interface ServedEra {
+  /** What the client declared it can do (per request on 2026-07-28, once at initialization on 2025-11-25). */
+  clientCapabilities(ctx: ServerContext): ClientCapabilities | undefined;
+  /** Foreground or task for one `tools/call`; throws the era's error when the tool's mode allows neither. */
+  routeToolCall(tool: Routable, params: CallToolRequest['params'], ctx: ServerContext): Route;
+  /** Create the task of a `tools/call` routed to one, and answer with the era's task-creation result. */
+  createToolTask(
+    tool: TaskTarget,
+    args: { raw: Record<string, unknown>; parsed: unknown },
+    caller: TaskCaller,
+    params: CallToolRequest['params'],
+    ctx: ServerContext,
+  ): Promise<CallToolResult>;
+  /** Present where `resources/read` and `prompts/get` can run as tasks too (2025-11-25). */
+  readonly requestTasks?: RequestTasks;
+}
+
+/** Task-augmented `resources/read` and `prompts/get` (2025-11-25). */
+export interface RequestTasks {
+  /** The `tasks` capability of a server some of whose resources or prompts run as tasks. */
+  capability(taskCapable: { resources: boolean; prompts: boolean }): ServerCapabilities['tasks'];
+  /** Foreground or task for a request to `subject` (`Resource 'y'`, `Prompt 'z'`) in `mode`. */
+  route(subject: string, mode: TaskMode, params: Record<string, unknown>): Route;
+  /** Create the task (filed under the resource's or prompt's task name) and answer with its `CreateTaskResult`. */
+  createTask(
+    target: TaskTarget,
+    args: { raw: Record<string, unknown>; parsed: unknown },
+    caller: TaskCaller,
+    params: Record<string, unknown>,
+    ctx: ServerContext,
+  ): Promise<{ task: Record<string, unknown> } & Record<string, unknown>>;
+}
