@@ -117,6 +117,7 @@ export {
   SessionEventNotKeptError,
   type SessionStream,
 } from './tasks/session-events.js';
+export type { SessionRelay } from './tasks/session-relay.js';
 export { retentionFromCreation } from './tasks/transitions.js';
 export { DURABILITY_DEFAULTS, type DurabilityOptions, type EngineLog } from './tasks/tuning.js';
 export type {

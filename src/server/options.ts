@@ -81,8 +81,9 @@ export interface TaskMCPOptions {
    * Serve 2025-11-25 clients over HTTP in sessions (`Mcp-Session-Id`), as the spec of that era does: a plain tool
    * call can then ask the client for input (elicitation, sampling, roots), `logging/setLevel` persists, and the
    * GET stream carries notifications. Off by default: that era is served statelessly, one SDK server per request,
-   * so any front end answers any request. Sessions live in the process's memory, so several front ends need sticky
-   * routing by `Mcp-Session-Id`. The 2026-07-28 era is stateless either way. See docs/legacy.md.
+   * so any front end answers any request. A session lives in the memory of the front end that opened it; with the
+   * Redis engine, a request for it reaching another front end is relayed to it, so no sticky routing is needed. The
+   * 2026-07-28 era is stateless either way. See docs/legacy.md.
    */
   sessions?: boolean | SessionOptions;
 }

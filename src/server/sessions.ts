@@ -4,9 +4,11 @@
  * connected to one long-lived SDK server, the unit stdio uses. So a 2025-11-25 client over HTTP can be asked for
  * input in a plain tool call, keeps its `logging/setLevel`, and gets notifications on its GET stream, as over stdio.
  *
- * Sessions live in this process's memory: several front ends need sticky routing by `Mcp-Session-Id`. Their SSE
- * streams are resumable (resumable-streams.ts): the events are kept in the engine's session event log, so a client
- * whose stream dropped reconnects with `Last-Event-ID` and gets what it missed.
+ * A session lives in the memory of the front end that opened it. On a distributed engine several front ends share
+ * them without sticky routing: a request for a session held elsewhere is relayed to its owner through the engine
+ * (session-forwarding.ts). Their SSE streams are resumable (resumable-streams.ts): the events are kept in the
+ * engine's session event log, so a client whose stream dropped reconnects with `Last-Event-ID` and gets what it
+ * missed.
  */
 import {
   type AuthInfo,
@@ -21,6 +23,7 @@ import type { SessionEventLog } from '../tasks/session-events.js';
 import { onServerClose } from '../wire/sdk-gaps/index.js';
 import type { ServerLogger } from './logger.js';
 import { RESUMABLE_DEFAULTS, type ResumableStreamOptions, SessionEventStore } from './resumable-streams.js';
+import { SessionForwarding } from './session-forwarding.js';
 
 export interface SessionOptions {
   /**
@@ -39,9 +42,12 @@ export interface SessionOptions {
 
 export const SESSION_DEFAULTS = { idleTimeoutMs: 30 * 60_000, maxSessions: 1_000 };
 
-/** Where a session's stream events go: the engine's log, sealed with the server's snapshot codec. */
-export interface SessionEventSetup {
-  engine: Pick<TaskEngine, 'sessionEvents'>;
+/**
+ * What sessions keep on the engine, sealed with the server's snapshot codec: their stream events, and (distributed
+ * engine) who holds them and the requests relayed between front ends.
+ */
+export interface SessionEngineSetup {
+  engine: Pick<TaskEngine, 'sessionEvents' | 'sessionRelay'>;
   codec: SnapshotCodec;
 }
 
@@ -71,18 +77,27 @@ export class LegacySessions {
   private readonly events?: { log: SessionEventLog; codec: SnapshotCodec; retryMs: number };
   /** Ended sessions' events being dropped; closing waits for them (the engine closes next). */
   private readonly dropping = new Set<Promise<void>>();
+  /** Relays requests for sessions another front end holds; only on a distributed engine. */
+  private readonly forwarding?: SessionForwarding;
 
   constructor(
     private readonly build: () => McpServer,
     options: SessionOptions,
     private readonly log: ServerLogger,
-    events: SessionEventSetup,
+    events: SessionEngineSetup,
   ) {
     const { resumable = true, ...bounds } = options;
     this.settings = { ...SESSION_DEFAULTS, ...bounds };
     if (resumable) {
       const { retryMs, ...kept } = { ...RESUMABLE_DEFAULTS, ...(resumable === true ? {} : resumable) };
       this.events = { log: events.engine.sessionEvents(kept), codec: events.codec, retryMs };
+    }
+    const relay = events.engine.sessionRelay();
+    if (relay) {
+      const serveHeld = this.serveHeld.bind(this);
+      this.forwarding = new SessionForwarding(relay, events.codec, log, serveHeld, () => [
+        ...this.open.keys(),
+      ]);
     }
   }
 
@@ -95,6 +110,26 @@ export class LegacySessions {
     if (this.closed) return jsonRpcError(503, SERVER_ERROR, 'The server is shutting down.');
     const id = request.headers.get('mcp-session-id');
     if (id === null) return this.initialize(request, authInfo, parsedBody);
+    if (this.forwarding && !this.open.has(id)) return this.forwarding.forward(id, request, options);
+    return this.serveHeld(id, request, options);
+  }
+
+  /** Close every session (the server is closing). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.open.values()].map((session) => this.end(session, 'the server closed')));
+    await this.forwarding?.close();
+    await Promise.all(this.dropping);
+  }
+
+  /** Answer a request for a session held here, whichever front end received it (and authenticated it). */
+  private async serveHeld(
+    id: string,
+    request: Request,
+    options: { authInfo?: AuthInfo; parsedBody?: unknown },
+  ): Promise<Response> {
+    if (this.closed) return jsonRpcError(503, SERVER_ERROR, 'The server is shutting down.');
+    const { authInfo, parsedBody } = options;
     const session = this.open.get(id);
     // Someone else's session answers like an unknown one: a leaked id neither works nor confirms it exists.
     if (!session || session.principal !== principalOf(authInfo)) {
@@ -103,13 +138,6 @@ export class LegacySessions {
     return this.tracked(session, request.signal, () =>
       session.transport.handleRequest(request, { authInfo, parsedBody }),
     );
-  }
-
-  /** Close every session (the server is closing). */
-  async close(): Promise<void> {
-    this.closed = true;
-    await Promise.all([...this.open.values()].map((session) => this.end(session, 'the server closed')));
-    await Promise.all(this.dropping);
   }
 
   private async initialize(
@@ -170,6 +198,11 @@ export class LegacySessions {
         await server.close();
         return response;
       }
+      // Findable by every front end before the client learns the id (its next request may reach any of them).
+      await this.forwarding?.claim(session.id).catch(async (error: unknown) => {
+        await server.close();
+        throw error;
+      });
       return this.tracked(session, request.signal, async () => response);
     } finally {
       this.opening--;
@@ -229,14 +262,17 @@ export class LegacySessions {
     if (!session) return false;
     clearTimeout(session.idle);
     this.open.delete(id);
-    if (session.events) {
-      const dropped = session.events
-        .forget()
-        .catch((error: Error) => this.log('warning', `dropping the events of a session: ${error.message}`))
-        .finally(() => this.dropping.delete(dropped));
-      this.dropping.add(dropped);
-    }
+    if (session.events) this.drop('events', session.events.forget());
+    if (this.forwarding) this.drop('directory entry', this.forwarding.release(id));
     return true;
+  }
+
+  /** Track an ended session's cleanup on the engine; closing waits for it. */
+  private drop(what: string, work: Promise<void>): void {
+    const dropped = work
+      .catch((error: Error) => this.log('warning', `dropping the ${what} of a session: ${error.message}`))
+      .finally(() => this.dropping.delete(dropped));
+    this.dropping.add(dropped);
   }
 }
 

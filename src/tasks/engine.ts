@@ -13,6 +13,7 @@ import type {
   TaskStore,
 } from './seams.js';
 import type { SessionEventBounds, SessionEventLog, SessionEventLogFactory } from './session-events.js';
+import type { SessionRelay } from './session-relay.js';
 import { TaskLogWatchers } from './task-logs.js';
 import { answeredRecord, cancelledRecord, stamped } from './transitions.js';
 import { type Durability, type DurabilityOptions, durability, type EngineLog } from './tuning.js';
@@ -78,6 +79,11 @@ export interface TaskEngine {
    * (`Last-Event-ID`). A distributed engine shares it between processes. Usable once the engine has started.
    */
   sessionEvents(bounds: SessionEventBounds): SessionEventLog;
+  /**
+   * The session directory and front-end channels that let a 2025-11-25 session held by one front end be used through
+   * another (see session-relay.ts); `undefined` on an engine only one process uses. Usable once started.
+   */
+  sessionRelay(): SessionRelay | undefined;
   /** Hear about the work this process does (metrics, logs); see {@link EngineObserver}. */
   observe(observer: EngineObserver): () => void;
   /** Legs queued and not started, across the engine (for gauges). */
@@ -106,6 +112,8 @@ export interface ComposedTaskEngineOptions {
   durability?: DurabilityOptions;
   /** Where session stream events are kept (default: this process's memory). */
   sessionEvents?: SessionEventLogFactory;
+  /** The session relay, on a distributed engine (see {@link TaskEngine.sessionRelay}). */
+  sessionRelay?: SessionRelay;
 }
 
 export const DEFAULT_CONCURRENCY = 10;
@@ -142,6 +150,7 @@ export class ComposedTaskEngine implements TaskEngine {
   private changes?: Promise<() => Promise<void>>;
   private started = false;
   private readonly sessionEventLog: SessionEventLogFactory;
+  private readonly relay?: SessionRelay;
 
   constructor(options: ComposedTaskEngineOptions) {
     this.kind = options.kind;
@@ -153,6 +162,11 @@ export class ComposedTaskEngine implements TaskEngine {
     this.concurrency = checkedConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.durability = durability(options.durability);
     this.sessionEventLog = options.sessionEvents ?? ((bounds) => new MemorySessionEventLog(bounds));
+    this.relay = options.sessionRelay;
+  }
+
+  sessionRelay(): SessionRelay | undefined {
+    return this.relay;
   }
 
   sessionEvents(bounds: SessionEventBounds): SessionEventLog {

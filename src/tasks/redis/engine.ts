@@ -9,6 +9,7 @@ import { redisKeys } from './keys.js';
 import { BullMQTaskQueue } from './queue.js';
 import { withScripts } from './scripts.js';
 import { RedisSessionEventLog } from './session-events.js';
+import { RedisSessionRelay } from './session-relay.js';
 import { checkInserted, RedisTaskStore } from './store.js';
 
 export interface RedisTaskEngineOptions {
@@ -79,6 +80,7 @@ export class RedisTaskEngine extends ComposedTaskEngine {
       concurrency: options.concurrency,
       durability: { maxStalledCount: options.maxStalledCount, ...options.durability },
       sessionEvents: (bounds) => new RedisSessionEventLog(connection, keys, bounds),
+      sessionRelay: new RedisSessionRelay(connection, keys, watched),
     });
     self.engine = this;
     this.connection = connection;

@@ -9,4 +9,5 @@ export {
 export { type RedisKeys, redisKeys } from './keys.js';
 export { BullMQTaskQueue } from './queue.js';
 export { RedisSessionEventLog } from './session-events.js';
+export { RedisSessionRelay } from './session-relay.js';
 export { RedisTaskStore } from './store.js';

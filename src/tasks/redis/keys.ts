@@ -25,6 +25,10 @@ export interface RedisKeys {
   sessionStream(sessionId: string, streamId: string): string;
   /** Set of the `sessionStream` keys one session wrote, so ending the session drops them all. */
   sessionStreams(sessionId: string): string;
+  /** The id of the front end holding a 2025-11-25 session, expiring unless refreshed (see session-relay.ts). */
+  sessionOwner(sessionId: string): string;
+  /** Pub/sub channel of the messages relayed to one front end (requests for its sessions, answers to its own). */
+  frontEnd(frontEnd: string): string;
 }
 
 export function redisKeys(prefix: string, serverName: string): RedisKeys {
@@ -45,5 +49,7 @@ export function redisKeys(prefix: string, serverName: string): RedisKeys {
     sessionStream: (sessionId, streamId) =>
       `${base}:sse:${encodeURIComponent(sessionId)}:${encodeURIComponent(streamId)}`,
     sessionStreams: (sessionId) => `${base}:sse-index:${encodeURIComponent(sessionId)}`,
+    sessionOwner: (sessionId) => `${base}:session-owner:${encodeURIComponent(sessionId)}`,
+    frontEnd: (frontEnd) => `${base}:front-end:${encodeURIComponent(frontEnd)}`,
   };
 }
