@@ -4,19 +4,17 @@ import type {
   ClientCapabilities,
   InputRequiredResult,
   McpServer as McpServerType,
+  ProtocolEra,
   ServerContext,
 } from '@modelcontextprotocol/server';
 import { McpServer } from '@modelcontextprotocol/server';
 import { callerDetails } from '../context/capture.js';
 import { runWithContext } from '../context/context.js';
-import { ProtocolError, ProtocolErrorCode, TASKS_EXTENSION } from '../errors.js';
+import { ProtocolError, ProtocolErrorCode } from '../errors.js';
 import { TASK_MODE_META } from '../protocol.js';
-import * as legacy from '../wire/legacy/index.js';
-import * as modern from '../wire/modern/index.js';
-import { createTaskResult } from '../wire/modern/shapes.js';
+import type { ServedEra, ServingUnit, WireEra } from '../wire/era.js';
+import { eraFor } from '../wire/eras.js';
 import {
-  advertiseTaskSupport,
-  asToolCallResult,
   dispatchedElsewhere,
   rejectMalformedInputResponses,
   serveToolCalls,
@@ -33,7 +31,8 @@ import { serveResourcePromptTasks } from './resource-prompt-tasks/serving.js';
 import type { ResourceSubscriptions } from './resource-subscriptions.js';
 import type { TaskService } from './task-service.js';
 
-export type Era = 'modern' | 'legacy';
+/** The protocol era the SDK negotiated with the client (the key of wire/eras.ts). */
+export type Era = ProtocolEra;
 
 /** What the per-connection (stdio) or per-request (HTTP) SDK server is built from. */
 export interface ServerInternals {
@@ -56,19 +55,21 @@ export interface ServerInternals {
 /**
  * Build one SDK `McpServer` for one serving unit of the given era. The SDK builds one per HTTP request (and per
  * stdio connection); everything durable lives in `internals`, so instances are cheap and share nothing mutable.
+ * Where the eras differ, the era's own module (wire/<era>/) decides.
  */
 export function buildSdkServer(
   internals: ServerInternals,
-  era: Era,
-  unit: legacy.ServingUnit = 'request',
+  negotiated: Era,
+  unit: ServingUnit = 'request',
 ): McpServerType {
+  const era: WireEra = eraFor(negotiated);
   const server = new McpServer(internals.info, {
     capabilities: {
       // The lists are fixed once the server starts, so there is never a change to announce.
       tools: { listChanged: false },
       // `ctx.log` reaches the client as notifications/message, at the level it set (logging/setLevel).
       logging: {},
-      ...(era === 'modern' ? { extensions: { [TASKS_EXTENSION]: {} } } : { tasks: legacy.TASKS_CAPABILITY }),
+      ...era.capabilities,
     },
     instructions: internals.instructions,
   });
@@ -87,25 +88,22 @@ export function buildSdkServer(
       },
       dispatchedElsewhere,
     );
-    if (era === 'legacy') advertiseTaskSupport(registered, tool.task.mode);
+    era.listTool(registered, tool.task.mode);
   }
-  const legacyTasks =
-    era === 'legacy' ? legacy.serveLegacyTasks(server, internals.tasks, internals.log, unit) : undefined;
-  // Declared per request on 2026-07-28, once at initialization on 2025-11-25.
-  const clientCapabilities = (ctx: ServerContext) =>
-    era === 'modern' ? modern.requestClientCapabilities(ctx) : server.server.getClientCapabilities();
+  const served = era.serve(server, internals, unit);
+  const clientCapabilities = (ctx: ServerContext) => served.clientCapabilities(ctx);
   serveToolCalls(
     server,
-    (params, ctx) => callTool(internals, params, ctx, clientCapabilities(ctx), legacyTasks),
+    (params, ctx) => callTool(internals, era, served, params, ctx),
     (name) => internals.registry.get(name) !== undefined,
   );
-  if (era === 'modern') modern.serveModernTaskMethods(server, internals.tasks);
   const calls = ambientCalls({ ...internals, clientCapabilities });
   for (const registration of internals.resourcesAndPrompts) {
-    register(server, calls, registration, { advertiseTaskMode: era === 'legacy' });
+    register(server, calls, registration, { advertiseTaskMode: era.listsTaskMode });
   }
-  if (legacyTasks)
-    serveResourcePromptTasks(server, internals.resourcesAndPrompts, legacyTasks, clientCapabilities);
+  if (served.requestTasks) {
+    serveResourcePromptTasks(server, internals.resourcesAndPrompts, served.requestTasks, clientCapabilities);
+  }
   const { resources, prompts } = server.server.getCapabilities();
   server.server.registerCapabilities({
     ...(resources ? { resources: { ...resources, listChanged: false } } : {}),
@@ -119,15 +117,16 @@ export function buildSdkServer(
 /** Dispatch one `tools/call`: validate, route (foreground or task), run. */
 async function callTool(
   internals: ServerInternals,
+  era: WireEra,
+  served: ServedEra,
   params: CallToolRequest['params'],
   ctx: ServerContext,
-  clientCapabilities: ClientCapabilities | undefined,
-  legacyTasks: legacy.LegacyTasks | undefined,
 ): Promise<CallToolResult | InputRequiredResult> {
+  const clientCapabilities: ClientCapabilities | undefined = served.clientCapabilities(ctx);
   const tool = internals.registry.get(params.name);
   if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${params.name} not found`);
   const rawArgs = params.arguments ?? {};
-  const route = legacyTasks ? legacy.routeToolCall(tool, params) : modern.routeToolCall(tool, ctx);
+  const route = served.routeToolCall(tool, params, ctx);
   const args = await parseArguments(tool, rawArgs);
   if (!args.ok) return { content: [{ type: 'text', text: args.message }], isError: true };
 
@@ -154,9 +153,7 @@ async function callTool(
         requestState: typeof requestState === 'string' ? requestState : undefined,
       };
       const taskArgs = { raw: rawArgs, parsed: args.value };
-      if (legacyTasks) return legacyTasks.createTask(tool, taskArgs, caller, params, ctx);
-      const record = await internals.tasks.create(tool, taskArgs, caller);
-      return asToolCallResult(createTaskResult(record));
+      return served.createToolTask(tool, taskArgs, caller, params, ctx);
     }
     const outcome = await runHandler(tool, args.value, context, {
       maskErrorDetails: internals.maskErrorDetails,
@@ -167,10 +164,9 @@ async function callTool(
       case 'result':
         return outcome.result;
       case 'input_required': {
-        // On 2025-11-25 the ask is sent as requests the SDK checks against the client's capabilities itself.
-        const missing = legacyTasks
-          ? undefined
-          : missingInputCapabilities(outcome.ask.inputRequests ?? {}, clientCapabilities);
+        const missing = era.checksInputCapabilities
+          ? missingInputCapabilities(outcome.ask.inputRequests ?? {}, clientCapabilities)
+          : undefined;
         if (missing) throw undeclaredInputError(tool.name, missing);
         return outcome.ask;
       }

@@ -9,7 +9,7 @@
  */
 import type { ClientCapabilities, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { callerDetails } from '../../context/capture.js';
-import * as legacy from '../../wire/legacy/index.js';
+import type { RequestTasks } from '../../wire/era.js';
 import { interceptRequest } from '../../wire/sdk-gaps/index.js';
 import type { Registration } from '../ambient-calls.js';
 import type { ResolvedTaskOptions } from '../registry.js';
@@ -26,13 +26,13 @@ import {
 export function serveResourcePromptTasks(
   server: McpServer,
   registrations: readonly Registration[],
-  legacyTasks: legacy.LegacyTasks,
+  requestTasks: RequestTasks,
   clientCapabilities: (ctx: ServerContext) => ClientCapabilities | undefined,
 ): void {
   const resources = hasTaskCapable(registrations, 'resource');
   const prompts = hasTaskCapable(registrations, 'prompt');
   if (!resources && !prompts) return; // params.task is then ignored, as the era requires of undeclared requests
-  server.server.registerCapabilities({ tasks: legacy.tasksCapability({ resources, prompts }) });
+  server.server.registerCapabilities({ tasks: requestTasks.capability({ resources, prompts }) });
 
   const create = async (
     target: { kind: TargetKind; name: string; task: ResolvedTaskOptions },
@@ -51,7 +51,7 @@ export function serveResourcePromptTasks(
     // Filed under its reserved name; the leg runner finds the registration by it (see legs.ts).
     const filed = { name: taskNameOf(target.kind, target.name), config: {}, task: target.task };
     // The `content: []` padding is for tools/call results only (see asLegacyCreateTaskResult).
-    const { content: _padding, ...created } = await legacyTasks.createTask(filed, args, caller, params, ctx);
+    const { content: _padding, ...created } = await requestTasks.createTask(filed, args, caller, params, ctx);
     return created;
   };
 
@@ -61,7 +61,7 @@ export function serveResourcePromptTasks(
       const resource = findResource(registrations, uri);
       if (!resource) return undefined; // McpServer answers the invalid or unknown URI
       const { name, task } = resource;
-      const route = legacy.routeRequest(`Resource '${name}'`, task?.mode ?? 'forbidden', params);
+      const route = requestTasks.route(`Resource '${name}'`, task?.mode ?? 'forbidden', params);
       if (route === 'foreground' || !task) return undefined;
       const kept = { uri: new URL(uri).toString() };
       return create({ kind: 'resource', name, task }, { raw: kept, parsed: kept }, params, ctx);
@@ -72,7 +72,7 @@ export function serveResourcePromptTasks(
       const prompt = findPrompt(registrations, typeof params.name === 'string' ? params.name : '');
       if (!prompt) return undefined; // McpServer answers the unknown prompt
       const { name, task } = prompt;
-      const route = legacy.routeRequest(`Prompt '${name}'`, task?.mode ?? 'forbidden', params);
+      const route = requestTasks.route(`Prompt '${name}'`, task?.mode ?? 'forbidden', params);
       if (route === 'foreground' || !task) return undefined;
       const raw = isObject(params.arguments) ? params.arguments : {};
       const parsed = await parsePromptArguments(prompt, raw);

@@ -6,11 +6,16 @@
  */
 import type { AuthInfo, CallToolRequest, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { TaskRecord } from '../../tasks/types.js';
-import type { ServingUnit, TaskCaller, TaskOperations, TaskTarget, WireLogger } from '../era.js';
-import { asLegacyCreateTaskResult, notifyOnConnection, onServerClose } from '../sdk-gaps/index.js';
+import type { ServingUnit, TaskCaller, TaskOperations, TaskTarget, WireEra, WireLogger } from '../era.js';
+import {
+  advertiseTaskSupport,
+  asLegacyCreateTaskResult,
+  notifyOnConnection,
+  onServerClose,
+} from '../sdk-gaps/index.js';
 import { serveLegacyTaskMethods } from './methods.js';
 import { relayForConnection, sendTaskLog } from './notifications.js';
-import { requestedTtl } from './routing.js';
+import { requestedTtl, routeRequest, routeToolCall } from './routing.js';
 import { createTaskResult } from './shapes.js';
 
 export { acceptInputAnswer } from './input.js';
@@ -109,3 +114,26 @@ export function serveLegacyTasks(
     },
   };
 }
+
+/**
+ * The 2025-11-25 era: the client opts in per request with `params.task`, within the mode each tool, resource and
+ * prompt lists; the SDK remembers the capabilities the client declared at initialization.
+ */
+export const legacyEra: WireEra = {
+  version: '2025-11-25',
+  capabilities: { tasks: TASKS_CAPABILITY },
+  listsTaskMode: true,
+  // Input requests go out as requests to the client, which the SDK checks against its capabilities itself.
+  checksInputCapabilities: false,
+  listTool: advertiseTaskSupport,
+  serve(server, { tasks, log }, unit) {
+    const legacyTasks = serveLegacyTasks(server, tasks, log, unit);
+    return {
+      clientCapabilities: () => server.server.getClientCapabilities(),
+      routeToolCall: (tool, params) => routeToolCall(tool, params),
+      createToolTask: (tool, args, caller, params, ctx) =>
+        legacyTasks.createTask(tool, args, caller, params, ctx),
+      requestTasks: { capability: tasksCapability, route: routeRequest, createTask: legacyTasks.createTask },
+    };
+  },
+};

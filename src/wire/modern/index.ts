@@ -17,9 +17,9 @@ import {
   TASKS_EXTENSION,
   tasksExtensionRequired,
 } from '../../errors.js';
-import type { Routable, TaskOperations } from '../era.js';
-import { serveTaskMethod } from '../sdk-gaps/index.js';
-import { detailedTask } from './shapes.js';
+import type { Routable, TaskOperations, WireEra } from '../era.js';
+import { asToolCallResult, serveTaskMethod } from '../sdk-gaps/index.js';
+import { createTaskResult, detailedTask } from './shapes.js';
 
 /** The capabilities this request declares (2026-07-28 carries them per request, in `_meta`). */
 export function requestClientCapabilities(ctx: ServerContext): ClientCapabilities | undefined {
@@ -107,3 +107,25 @@ export function serveModernTaskMethods(server: McpServer, tasks: TaskOperations)
     return {};
   });
 }
+
+/** The 2026-07-28 era: the server decides per `tools/call`, within the tool's mode and the request's declaration. */
+export const modernEra: WireEra = {
+  version: '2026-07-28',
+  capabilities: { extensions: { [TASKS_EXTENSION]: {} } },
+  listsTaskMode: false,
+  // An ask's input requests go back inside the result, where nothing else checks them against what the client declared.
+  checksInputCapabilities: true,
+  // No per-tool task field on this wire: the mode is listed under `_meta` on every era.
+  listTool() {},
+  serve(server, { tasks }) {
+    serveModernTaskMethods(server, tasks);
+    return {
+      // Declared per request: there is no initialization to remember them from.
+      clientCapabilities: requestClientCapabilities,
+      routeToolCall: (tool, _params, ctx) => routeToolCall(tool, ctx),
+      async createToolTask(tool, args, caller) {
+        return asToolCallResult(createTaskResult(await tasks.create(tool, args, caller)));
+      },
+    };
+  },
+};
