@@ -1,7 +1,13 @@
-import { createServer, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { McpHandlerRequestOptions } from '@modelcontextprotocol/server';
+import { toNodeJsonHandler } from '../wire/sdk-gaps/node-json-handler.js';
 
 export interface HttpServeOptions {
   /** TCP port (default 3000; 0 picks a free one). */
@@ -33,7 +39,12 @@ export function serveHttp(
 ): Promise<RunningHttpServer> {
   const path = options.path ?? '/mcp';
   const routes = new Map<string, Fetch | HttpRoute>([[path, fetch], ...(options.routes ?? [])]);
-  return serveRoutes(routes, { ...options, path, notFound: `Not found. The MCP endpoint is ${path}.` });
+  return serveRoutes(routes, {
+    ...options,
+    path,
+    mcp: true,
+    notFound: `Not found. The MCP endpoint is ${path}.`,
+  });
 }
 
 /**
@@ -42,14 +53,16 @@ export function serveHttp(
  */
 export async function serveRoutes(
   routes: ReadonlyMap<string, Fetch | HttpRoute>,
-  options: { port?: number; host?: string; path: string; notFound: string },
+  options: { port?: number; host?: string; path: string; notFound: string; mcp?: boolean },
 ): Promise<RunningHttpServer> {
   const host = options.host ?? '127.0.0.1';
-  const handlers = new Map<string, ReturnType<typeof toNodeHandler>>();
+  const handlers = new Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>();
   for (const [route, handler] of routes) {
+    const fetch: Fetch = async (request, extra) => (handler as Fetch)(request, extra);
+    // The MCP endpoint's JSON bodies are parsed once, without a body stream (see node-json-handler.ts).
     handlers.set(
       route,
-      toNodeHandler({ fetch: async (request, extra) => (handler as Fetch)(request, extra) }),
+      route === options.path && options.mcp ? toNodeJsonHandler(fetch) : toNodeHandler({ fetch }),
     );
   }
   const server: HttpServer = createServer((req, res) => {
