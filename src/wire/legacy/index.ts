@@ -19,16 +19,15 @@ import { requestedTtl, routeRequest, routeToolCall } from './routing.js';
 import { createTaskResult } from './shapes.js';
 
 export { acceptInputAnswer } from './input.js';
-export { routeRequest, routeToolCall } from './routing.js';
 
 /** The `tasks` server capability: list, cancel, and task-augmented `tools/call`. */
-export const TASKS_CAPABILITY = { list: {}, cancel: {}, requests: { tools: { call: {} } } };
+const TASKS_CAPABILITY = { list: {}, cancel: {}, requests: { tools: { call: {} } } };
 
 /**
  * The `tasks` capability of a server some of whose resources or prompts run as tasks: `requests` is exhaustive, so
  * `resources.read` and `prompts.get` are listed only when at least one of them can.
  */
-export function tasksCapability(taskCapable: { resources: boolean; prompts: boolean }) {
+function tasksCapability(taskCapable: { resources: boolean; prompts: boolean }) {
   return {
     ...TASKS_CAPABILITY,
     requests: {
@@ -39,13 +38,7 @@ export function tasksCapability(taskCapable: { resources: boolean; prompts: bool
   };
 }
 
-/**
- * A `request` unit answers one HTTP request (the SDK serves this era statelessly), so notifications after the
- * `tools/call` response travel on the client's `tasks/result` stream; a `connection` relays them itself.
- */
-export type { ServingUnit };
-
-export interface LegacyTasks {
+interface LegacyTasks {
   /**
    * Create the task for a task-augmented `tools/call` (or `resources/read`, `prompts/get`, filed under the
    * resource's or prompt's task name) and answer with its `CreateTaskResult`.
@@ -59,7 +52,11 @@ export interface LegacyTasks {
   ): Promise<ReturnType<typeof asLegacyCreateTaskResult>>;
 }
 
-export function serveLegacyTasks(
+/**
+ * A `request` unit answers one HTTP request (the SDK serves this era statelessly), so notifications after the
+ * `tools/call` response travel on the client's `tasks/result` stream; a `connection` relays them itself.
+ */
+function serveLegacyTasks(
   server: McpServer,
   tasks: TaskOperations,
   log: WireLogger,

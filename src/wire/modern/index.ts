@@ -22,19 +22,19 @@ import { asToolCallResult, serveTaskMethod } from '../sdk-gaps/index.js';
 import { createTaskResult, detailedTask } from './shapes.js';
 
 /** The capabilities this request declares (2026-07-28 carries them per request, in `_meta`). */
-export function requestClientCapabilities(ctx: ServerContext): ClientCapabilities | undefined {
+function requestClientCapabilities(ctx: ServerContext): ClientCapabilities | undefined {
   // The SDK types the envelope as `{}`; its keys are the reserved `_meta` names.
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
   return envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
 }
 
 /** Whether this request (and only this request: there is no carry-over) declares the tasks extension. */
-export function declaresTasksExtension(ctx: ServerContext): boolean {
+function declaresTasksExtension(ctx: ServerContext): boolean {
   return requestClientCapabilities(ctx)?.extensions?.[TASKS_EXTENSION] !== undefined;
 }
 
 /** Decide-and-task: foreground or task for one `tools/call`, or -32021 when neither is allowed. */
-export function routeToolCall(tool: Routable, ctx: ServerContext): 'foreground' | 'task' {
+function routeToolCall(tool: Routable, ctx: ServerContext): 'foreground' | 'task' {
   const { mode } = tool.task;
   if (mode === 'forbidden') return 'foreground';
   const optedIn = declaresTasksExtension(ctx);
@@ -88,7 +88,7 @@ function requireDeclared(ctx: ServerContext, method: string): void {
   }
 }
 
-export function serveModernTaskMethods(server: McpServer, tasks: TaskOperations): void {
+function serveModernTaskMethods(server: McpServer, tasks: TaskOperations): void {
   serveTaskMethod(server, 'tasks/get', TaskParams, async (params, ctx) => {
     requireDeclared(ctx, 'tasks/get');
     const taskId = taskIdOf(params, 'tasks/get');
