@@ -6,9 +6,11 @@
  * The lists of known keys are typed against the option interfaces, so adding an option without listing it here
  * does not compile.
  */
+
 import type { DashboardOptions } from '../dashboard/index.js';
 import type { MetricsOptions } from '../metrics/task-metrics.js';
 import type { RetryPolicy } from '../tasks/types.js';
+import { isPlainObject } from '../wire/json-body.js';
 import { DEFAULT_MIN_TTL_MS, DEFAULTS, type TaskMCPOptions } from './options.js';
 import type { ResourceTaskOptions, TaskMode, TaskOptions } from './registry.js';
 import type { ResumableStreamOptions } from './resumable-streams.js';
@@ -94,13 +96,13 @@ export function checkServerOptions(options: TaskMCPOptions): void {
   checkSessions(options.sessions, fail);
   const tasks = options.tasks;
   if (tasks === undefined) return;
-  if (!isObject(tasks))
+  if (!isPlainObject(tasks))
     throw new TypeError(fail(`tasks must be an object of task settings, got ${shown(tasks)}.`));
   unknownKeys(tasks, TASK_SETTING_KEYS, (key, known) =>
     fail(`unknown option 'tasks.${key}'; the task settings are ${known}.`),
   );
   const { engine } = tasks;
-  if (engine !== undefined && typeof engine !== 'string' && !isObject(engine)) {
+  if (engine !== undefined && typeof engine !== 'string' && !isPlainObject(engine)) {
     throw new TypeError(fail(`tasks.engine must be a TaskEngine or a URL string, got ${shown(engine)}.`));
   }
   if (tasks.defaultMode !== undefined) checkMode(tasks.defaultMode, 'tasks.defaultMode', fail);
@@ -139,7 +141,7 @@ export function checkTaskOptions(tool: string, task: unknown): void {
   if (!checkTaskObject(task, TASK_KEYS, fail)) return;
   const { retry } = task as TaskOptions;
   if (retry === undefined) return;
-  if (!isObject(retry)) {
+  if (!isPlainObject(retry)) {
     throw new TypeError(fail(`task.retry must be an object like { attempts: 3 }, got ${shown(retry)}.`));
   }
   unknownKeys(retry, RETRY_KEYS, (key, known) =>
@@ -150,7 +152,7 @@ export function checkTaskOptions(tool: string, task: unknown): void {
   positiveInteger(retry.attempts, 'task.retry.attempts', fail, ' (attempts in all, the first included)');
   const { backoff } = retry;
   if (backoff === undefined) return;
-  if (!isObject(backoff)) {
+  if (!isPlainObject(backoff)) {
     throw new TypeError(fail(`task.retry.backoff must be an object like { type: 'fixed', delayMs: 1000 }.`));
   }
   unknownKeys(backoff, BACKOFF_KEYS, (key, known) =>
@@ -182,7 +184,7 @@ export function checkResourceTaskOptions(subject: string, task: unknown): void {
 /** The checks every `task` option shares; `true` when `task` is an object of options (else a boolean or absent). */
 function checkTaskObject(task: unknown, keys: readonly string[], fail: Fail): boolean {
   if (task === undefined || typeof task === 'boolean') return false;
-  if (!isObject(task)) {
+  if (!isPlainObject(task)) {
     throw new TypeError(fail(`task must be true, false or an object of task options, got ${shown(task)}.`));
   }
   unknownKeys(task, keys, (key, known) => fail(`unknown task option '${key}'; the options are ${known}.`));
@@ -239,15 +241,11 @@ function unknownKeys(
 
 /** An object of options under `name`, with no key outside `known`. */
 function section(value: unknown, name: string, known: readonly string[], fail: Fail): void {
-  if (!isObject(value))
+  if (!isPlainObject(value))
     throw new TypeError(fail(`${name} must be an object of options, got ${shown(value)}.`));
   unknownKeys(value, known, (key, list) =>
     fail(`unknown option '${name}.${key}'; the ${name} options are ${list}.`),
   );
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A value as it would be written in code: strings quoted, so `'5000'` and `5000` read differently. */

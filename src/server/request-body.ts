@@ -9,7 +9,7 @@
  * bound and answers the same way), so a client sees no difference.
  */
 import { DEFAULT_MAX_REQUEST_BODY_SIZE, isJsonContentType } from '@modelcontextprotocol/server';
-import { readAtMost } from '../wire/json-body.js';
+import { jsonRpcErrorResponse, readAtMost } from '../wire/json-body.js';
 
 /** A request whose body, when it was JSON, has been parsed; or the answer to a body that could not be read. */
 export type ReadRequest = { request: Request; parsedBody?: unknown } | { response: Response };
@@ -29,12 +29,16 @@ export async function readRequestBody(request: Request, parsedBody: unknown): Pr
   try {
     text = await readAtMost(request, DEFAULT_MAX_REQUEST_BODY_SIZE);
   } catch {
-    return { response: jsonRpcError(400, -32700, 'Parse error: the request body could not be read') };
+    return { response: jsonRpcErrorResponse(400, -32700, 'Parse error: the request body could not be read') };
   }
   if (text === undefined) {
     const bound = DEFAULT_MAX_REQUEST_BODY_SIZE;
     return {
-      response: jsonRpcError(413, -32000, `Payload Too Large: Request body must not exceed ${bound} bytes`),
+      response: jsonRpcErrorResponse(
+        413,
+        -32000,
+        `Payload Too Large: Request body must not exceed ${bound} bytes`,
+      ),
     };
   }
   if (text.length > 0) {
@@ -48,6 +52,3 @@ export async function readRequestBody(request: Request, parsedBody: unknown): Pr
 }
 
 /** The SDK's own error answer for a body it cannot use (`id` is null: no request id could be read). */
-function jsonRpcError(status: number, code: number, message: string): Response {
-  return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
-}

@@ -1,6 +1,7 @@
 import type { CallToolResult, InputRequiredResult } from '@modelcontextprotocol/server';
 import { isInputRequiredResult } from '@modelcontextprotocol/server';
 import { ProtocolError, ToolError } from '../errors.js';
+import { isCallToolResult } from '../tasks/types.js';
 
 /**
  * What a tool handler may return. Plain values are converted to a `CallToolResult`:
@@ -21,13 +22,7 @@ export type ToolReturn =
   | CallToolResult
   | InputRequiredResult;
 
-export function isCallToolResult(value: unknown): value is CallToolResult {
-  return (
-    typeof value === 'object' && value !== null && Array.isArray((value as { content?: unknown }).content)
-  );
-}
-
-export { isInputRequiredResult };
+export { isCallToolResult, isInputRequiredResult };
 
 /** Convert a handler's return value (other than an input-required result) to a `CallToolResult`. */
 export function toCallToolResult(value: unknown): CallToolResult {

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { SnapshotCodec } from '../context/encryption.js';
 import type { SessionRelay } from '../tasks/session-relay.js';
+import { jsonRpcErrorResponse } from '../wire/json-body.js';
 import type { ServerLogger } from './logger.js';
 
 /** How a held session's request is answered: by the sessions table, exactly as one that arrived here. */
@@ -121,8 +122,9 @@ export class SessionForwarding {
     // Our own id here is a claim this front end no longer backs (the session ended while the entry was written).
     if (owner === null || owner === this.id) return sessionNotFound();
     if (this.relayed.size >= MAX_RELAYED) {
-      return jsonRpcError(
+      return jsonRpcErrorResponse(
         503,
+        -32000,
         `Too many requests relayed to other front ends (${MAX_RELAYED}); try again later.`,
       );
     }
@@ -363,8 +365,4 @@ function sessionNotFound(): Response {
     { jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } },
     { status: 404 },
   );
-}
-
-function jsonRpcError(status: number, message: string): Response {
-  return Response.json({ jsonrpc: '2.0', id: null, error: { code: -32000, message } }, { status });
 }

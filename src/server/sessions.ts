@@ -20,6 +20,7 @@ import { principalOf } from '../auth/principal.js';
 import type { SnapshotCodec } from '../context/encryption.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import type { SessionEventLog } from '../tasks/session-events.js';
+import { jsonRpcErrorResponse } from '../wire/json-body.js';
 import { onServerClose } from '../wire/sdk-gaps/index.js';
 import type { ServerLogger } from './logger.js';
 import { RESUMABLE_DEFAULTS, type ResumableStreamOptions, SessionEventStore } from './resumable-streams.js';
@@ -107,7 +108,7 @@ export class LegacySessions {
    */
   async handle(request: Request, options: { authInfo?: AuthInfo; parsedBody?: unknown }): Promise<Response> {
     const { authInfo, parsedBody } = options;
-    if (this.closed) return jsonRpcError(503, SERVER_ERROR, 'The server is shutting down.');
+    if (this.closed) return jsonRpcErrorResponse(503, SERVER_ERROR, 'The server is shutting down.');
     const id = request.headers.get('mcp-session-id');
     if (id === null) return this.initialize(request, authInfo, parsedBody);
     if (this.forwarding && !this.open.has(id)) return this.forwarding.forward(id, request, options);
@@ -128,12 +129,12 @@ export class LegacySessions {
     request: Request,
     options: { authInfo?: AuthInfo; parsedBody?: unknown },
   ): Promise<Response> {
-    if (this.closed) return jsonRpcError(503, SERVER_ERROR, 'The server is shutting down.');
+    if (this.closed) return jsonRpcErrorResponse(503, SERVER_ERROR, 'The server is shutting down.');
     const { authInfo, parsedBody } = options;
     const session = this.open.get(id);
     // Someone else's session answers like an unknown one: a leaked id neither works nor confirms it exists.
     if (!session || session.principal !== principalOf(authInfo)) {
-      return jsonRpcError(404, SESSION_NOT_FOUND, 'Session not found');
+      return jsonRpcErrorResponse(404, SESSION_NOT_FOUND, 'Session not found');
     }
     return this.tracked(session, request.signal, () =>
       session.transport.handleRequest(request, { authInfo, parsedBody }),
@@ -147,7 +148,7 @@ export class LegacySessions {
   ): Promise<Response> {
     const body = parsedBody ?? (request.method === 'POST' ? await readJson(request) : undefined);
     if (!isInitializeRequest(body)) {
-      return jsonRpcError(
+      return jsonRpcErrorResponse(
         400,
         SERVER_ERROR,
         'Bad Request: Mcp-Session-Id header is required; open a session with initialize first',
@@ -155,7 +156,7 @@ export class LegacySessions {
     }
     if (this.open.size + this.opening >= this.settings.maxSessions) {
       this.log('warning', `2025-11-25 session refused: ${this.settings.maxSessions} sessions are open`);
-      return jsonRpcError(
+      return jsonRpcErrorResponse(
         503,
         SERVER_ERROR,
         `Too many open sessions (${this.settings.maxSessions}); try again later.`,
@@ -327,8 +328,4 @@ function untilEnded(
       await reader.cancel(reason);
     },
   });
-}
-
-function jsonRpcError(status: number, code: number, message: string, id: unknown = null): Response {
-  return Response.json({ jsonrpc: '2.0', id, error: { code, message } }, { status });
 }

@@ -13,9 +13,11 @@ export { isTerminal, type TaskStatus, TERMINAL_STATUSES } from '../protocol.js';
  */
 export type TaskResult = CallToolResult | ReadResourceResult | GetPromptResult;
 
-/** Whether a task's result is a tool's (the others have `contents` or `messages`, never `content`). */
-export function isCallToolResult(result: TaskResult | undefined): result is CallToolResult {
-  return result !== undefined && Array.isArray((result as { content?: unknown }).content);
+/** Whether a value is a tool's result (a resource's or prompt's has `contents` or `messages`, never `content`). */
+export function isCallToolResult(value: unknown): value is CallToolResult {
+  return (
+    typeof value === 'object' && value !== null && Array.isArray((value as { content?: unknown }).content)
+  );
 }
 
 /** One server→client request a task is waiting on (`elicitation/create`, `sampling/createMessage`, `roots/list`). */

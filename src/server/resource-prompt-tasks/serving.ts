@@ -7,9 +7,11 @@
  * The 2026-07-28 tasks extension covers `tools/call` only: there these requests are always answered in the
  * foreground, and nothing here is installed.
  */
+
 import type { ClientCapabilities, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { callerDetails } from '../../context/capture.js';
 import type { RequestTasks } from '../../wire/era.js';
+import { isPlainObject } from '../../wire/json-body.js';
 import { interceptRequest } from '../../wire/sdk-gaps/index.js';
 import type { Registration } from '../ambient-calls.js';
 import type { ResolvedTaskOptions } from '../registry.js';
@@ -74,13 +76,9 @@ export function serveResourcePromptTasks(
       const { name, task } = prompt;
       const route = requestTasks.route(`Prompt '${name}'`, task?.mode ?? 'forbidden', params);
       if (route === 'foreground' || !task) return undefined;
-      const raw = isObject(params.arguments) ? params.arguments : {};
+      const raw = isPlainObject(params.arguments) ? params.arguments : {};
       const parsed = await parsePromptArguments(prompt, raw);
       return create({ kind: 'prompt', name, task }, { raw, parsed }, params, ctx);
     });
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
