@@ -16,7 +16,8 @@ import { type CallToolResult, RELATED_TASK_META_KEY } from '@modelcontextprotoco
 import { Client } from '../client/client.js';
 import { TaskCancelledError, TaskFailedError } from '../client/types.js';
 import type { TaskMCPContext } from '../context/context.js';
-import { ProtocolError, ProtocolErrorCode } from '../errors.js';
+import { ProtocolError } from '../errors.js';
+import { type Cancellation, endCancelled } from '../server/continuation.js';
 import type { ProxyStdio } from './options.js';
 
 /** A foreground call holds the caller's signal, not the SDK's default timeout. */
@@ -60,7 +61,10 @@ export async function connectStdio(
 }
 
 export function stdioHandler({ client: backend, followers }: StdioBackend, backendName: string) {
-  return async (args: Record<string, unknown>, ctx: TaskMCPContext): Promise<CallToolResult> => {
+  return async (
+    args: Record<string, unknown>,
+    ctx: TaskMCPContext,
+  ): Promise<CallToolResult | Cancellation> => {
     if (ctx.taskId === undefined) {
       return (await backend.sdk.callTool(
         { name: backendName, arguments: args },
@@ -82,9 +86,9 @@ export function stdioHandler({ client: backend, followers }: StdioBackend, backe
       if (ctx.signal.aborted) throw ctx.signal.reason;
       if (stop.signal.aborted) throw stop.signal.reason;
       if (error instanceof TaskFailedError) throw new ProtocolError(error.code, error.message, error.data);
+      // Not this proxy's cancel (its signal would have fired): the proxy task ends `cancelled` too, as on HTTP.
       if (error instanceof TaskCancelledError) {
-        throw new ProtocolError(
-          ProtocolErrorCode.InternalError,
+        return endCancelled(
           `The backend task ${error.taskId} was cancelled by someone other than this proxy.`,
         );
       }

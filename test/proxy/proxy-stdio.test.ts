@@ -1,7 +1,8 @@
 /**
  * The proxy of a stdio backend, a real child process, spoken to on either era, on every engine: tools and task
  * modes kept, foreground calls forwarded, a proxy task followed within one leg to the backend task's result, and a
- * cancelled proxy task cancels the backend task in the child. Input requests of its tasks are refused clearly.
+ * cancelled proxy task cancels the backend task in the child; a backend task cancelled by the child itself ends
+ * the proxy task cancelled. Input requests of its tasks are refused clearly.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,6 +54,7 @@ describe.each(engineCases)('proxy of a stdio backend ($name engine)', ({ engine 
         echo: 'forbidden',
         square: 'required',
         hold: 'required',
+        self_cancel: 'required',
         ask: 'required',
       });
       const client = await connectHttp(url, { era: 'modern' });
@@ -83,6 +85,20 @@ describe.each(engineCases)('proxy of a stdio backend ($name engine)', ({ engine 
         await handle.cancel();
         await eventually(() => noted().includes(`aborted ${gate}`));
         expect((await handle.status()).status).toBe('cancelled');
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('ends the proxy task cancelled when the backend cancels its task itself', async () => {
+      const client = await connectHttp(url, { era: 'modern' });
+      const gate = `self-${Math.random().toString(36).slice(2)}`;
+      try {
+        const handle = await client.callToolTask('self_cancel', { gate });
+        await eventually(() => noted().includes(`aborted ${gate}`));
+        const ended = await handle.wait();
+        expect(ended.status).toBe('cancelled');
+        expect(ended.statusMessage).toMatch(/cancelled by someone other than this proxy/);
       } finally {
         await client.close();
       }
