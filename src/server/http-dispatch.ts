@@ -1,8 +1,8 @@
 /**
  * Where an MCP request over HTTP goes, in order: authentication; the body, read and parsed once; the lean
- * 2026-07-28 `tasks/get` path; 2025-11-25 traffic to its sessions (when on) or, stateless, a client's answer to a
- * task's input request; task listens; and everything else to the SDK's handler. The SDK handler and the sessions are
- * made on the first request, once the server has started.
+ * 2026-07-28 `tasks/get` path; 2025-11-25 traffic to its sessions (when on) or, stateless, the lean `tasks/get` and
+ * ended-task `tasks/result` path and a client's answer to a task's input request; task listens; and everything else
+ * to the SDK's handler. The SDK handler and the sessions are made on the first request, once the server has started.
  */
 import {
   createMcpHandler,
@@ -14,6 +14,7 @@ import {
 import type { SnapshotCodec } from '../context/encryption.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { acceptInputAnswer } from '../wire/legacy/index.js';
+import { LegacyTaskFastPath } from '../wire/sdk-gaps/legacy-task-fast-path.js';
 import { TaskGetFastPath } from '../wire/sdk-gaps/task-get-fast-path.js';
 import type { ServerLogger } from './logger.js';
 import type { TaskMCPOptions } from './options.js';
@@ -39,6 +40,8 @@ export class HttpDispatch {
   private sessions?: LegacySessions;
   /** Answers plain 2026-07-28 `tasks/get` polls without the SDK handler (see task-get-fast-path.ts). */
   private taskGets?: TaskGetFastPath;
+  /** Answers plain stateless 2025-11-25 `tasks/get` and ended-task `tasks/result` (see legacy-task-fast-path.ts). */
+  private legacyTaskReads?: LegacyTaskFastPath;
 
   constructor(private readonly deps: HttpDispatchDeps) {}
 
@@ -62,8 +65,12 @@ export class HttpDispatch {
     if (this.sessions) {
       if (await isLegacyRequest(read.request, parsedBody)) return this.sessions.handle(read.request, passed);
     } else {
+      const internals = await deps.internals();
+      this.legacyTaskReads ??= new LegacyTaskFastPath(internals);
+      const taskRead = await this.legacyTaskReads.answer(read.request, parsedBody, authInfo);
+      if (taskRead) return taskRead;
       // A 2025-11-25 client's answer to a task's input request: no SDK server is waiting for it (stateless serving).
-      const { tasks } = await deps.internals();
+      const { tasks } = internals;
       const answered = await acceptInputAnswer(read.request, parsedBody, authInfo, tasks, deps.log);
       if (answered) return answered;
     }

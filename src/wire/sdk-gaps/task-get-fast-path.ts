@@ -36,7 +36,7 @@ import { detailedTask } from '../modern/shapes.js';
 
 const MODERN_REVISION = '2026-07-28';
 /** Task ids this path takes: taskmcp's own (and nothing an `Mcp-Name` header would need to encode). */
-const PLAIN_TASK_ID = /^[A-Za-z0-9_-]{1,128}$/;
+export const PLAIN_TASK_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface TaskGetFastPathDeps {
   tasks: Pick<TaskOperations, 'find'>;
@@ -129,7 +129,8 @@ function isBareEnvelope(meta: Record<string, unknown>): boolean {
   );
 }
 
-function hasExactly(value: Record<string, unknown>, keys: readonly string[]): boolean {
+/** Whether `value` has exactly these own keys. */
+export function hasExactly(value: Record<string, unknown>, keys: readonly string[]): boolean {
   const own = Object.keys(value);
   return own.length === keys.length && keys.every((key) => Object.hasOwn(value, key));
 }
