@@ -1,8 +1,12 @@
 import {
   type CallToolResult,
+  type ClientCapabilities,
+  type CreateMessageRequest,
+  type CreateMessageResult,
   type ElicitRequest,
   type ElicitResult,
   type GetPromptResult,
+  type ListRootsResult,
   type ReadResourceResult,
   Client as SdkClient,
   StreamableHTTPClientTransport,
@@ -52,6 +56,15 @@ export interface ClientOptions {
   tasks?: boolean;
   /** Answers elicitation requests: multi-round-trip rounds and tasks waiting for input. */
   onElicit?: (params: ElicitRequest['params']) => ElicitResult | Promise<ElicitResult>;
+  /** Answers sampling requests (`sampling/createMessage`), like `onElicit`. */
+  onSample?: (params: CreateMessageRequest['params']) => CreateMessageResult | Promise<CreateMessageResult>;
+  /** Answers `roots/list` requests, like `onElicit`. */
+  onListRoots?: () => ListRootsResult | Promise<ListRootsResult>;
+  /**
+   * Client capabilities declared over those the handlers imply (each handler declares its kind with `{}`), for
+   * sub-capabilities such as `elicitation: { url: {} }`. Declare a kind only with its handler.
+   */
+  capabilities?: ClientCapabilities;
   /** First delay between task polls; it doubles up to the server's `pollIntervalMs` (default 20 ms). */
   initialPollMs?: number;
   /**
@@ -107,6 +120,9 @@ export class Client implements TaskOperations {
     const capabilities: Record<string, unknown> = {};
     if (options.tasks ?? true) capabilities.extensions = { [TASKS_EXTENSION]: {} };
     if (options.onElicit) capabilities.elicitation = {};
+    if (options.onSample) capabilities.sampling = {};
+    if (options.onListRoots) capabilities.roots = {};
+    Object.assign(capabilities, options.capabilities);
     const era = options.era ?? 'auto';
     const sdk = new SdkClient(
       { name: options.name ?? 'taskmcp-client', version: options.version ?? '0.1.0' },
@@ -119,6 +135,9 @@ export class Client implements TaskOperations {
     );
     const onElicit = options.onElicit;
     if (onElicit) sdk.setRequestHandler('elicitation/create', (request) => onElicit(request.params));
+    const { onSample, onListRoots } = options;
+    if (onSample) sdk.setRequestHandler('sampling/createMessage', (request) => onSample(request.params));
+    if (onListRoots) sdk.setRequestHandler('roots/list', () => onListRoots());
     const notifications = new TaskNotifications();
     await sdk.connect(acceptTaskResults(transportFor(target), notifications.observe));
     return new Client(sdk, options, notifications);
@@ -227,13 +246,18 @@ export class Client implements TaskOperations {
     signal?: AbortSignal,
   ): Promise<void> {
     const responses: Record<string, unknown> = {};
+    const { onElicit, onSample, onListRoots } = this.options;
     for (const [key, request] of Object.entries(requests)) {
-      if (request.method !== 'elicitation/create' || !this.options.onElicit) {
+      const params = request.params as never;
+      if (request.method === 'elicitation/create' && onElicit) responses[key] = await onElicit(params);
+      else if (request.method === 'sampling/createMessage' && onSample)
+        responses[key] = await onSample(params);
+      else if (request.method === 'roots/list' && onListRoots) responses[key] = await onListRoots();
+      else {
         throw new Error(
-          `Task ${taskId} needs input (${request.method}) and this client has no handler for it; pass onElicit to Client.connect.`,
+          `Task ${taskId} needs input (${request.method}) and this client has no handler for it; pass onElicit, onSample or onListRoots to Client.connect.`,
         );
       }
-      responses[key] = await this.options.onElicit(request.params as ElicitRequest['params']);
     }
     await this.updateTask(taskId, responses, signal);
   }

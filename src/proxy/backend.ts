@@ -18,7 +18,7 @@
  * session (and sends each request only once, so asking again is not an option), and a taskmcp backend names the
  * task and input key in the id.
  */
-import type { AuthInfo, JSONRPCMessage } from '@modelcontextprotocol/client';
+import type { AuthInfo, ClientCapabilities, JSONRPCMessage } from '@modelcontextprotocol/client';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client } from '../client/client.js';
 import { LegacyTasks } from '../client/legacy-tasks.js';
@@ -67,8 +67,32 @@ export interface BackendRequest {
   params?: Record<string, unknown>;
 }
 
-/** The input requests a proxy task relays; the backend may only send those its client declared. */
-export const RELAYED_METHODS = ['elicitation/create'] as const;
+/**
+ * The input requests a proxy task relays, each with the client capability a backend needs to send it. The proxy
+ * declares to the backend only the kinds its own caller declared, so a backend never asks the proxy for input the
+ * caller cannot give (it refuses the ask itself, -32021, and the proxy mirrors that failure).
+ */
+const RELAYED = {
+  'elicitation/create': 'elicitation',
+  'sampling/createMessage': 'sampling',
+  'roots/list': 'roots',
+} as const;
+
+export const RELAYED_METHODS = Object.keys(RELAYED) as ReadonlyArray<keyof typeof RELAYED>;
+
+/**
+ * The input capabilities a proxy task's backend connections declare: those of the relayed kinds the caller
+ * declared, as declared (sub-capabilities too); all of them when the caller's are unknown (a task recorded
+ * before they were), as the proxy server then asks its caller for any kind.
+ */
+export function relayedCapabilities(caller: ClientCapabilities | undefined): ClientCapabilities {
+  const declared: Record<string, unknown> = {};
+  for (const kind of Object.values(RELAYED)) {
+    if (!caller) declared[kind] = {};
+    else if (caller[kind]) declared[kind] = caller[kind];
+  }
+  return declared as ClientCapabilities;
+}
 
 /**
  * Open a connection for one caller. `onRequest` receives the backend's input requests on this connection
@@ -84,12 +108,17 @@ export async function connectBackend(
     era?: Era;
     session?: string;
     onRequest?: (request: BackendRequest) => void;
+    /** The input kinds to declare (`relayedCapabilities`); elicitation only by default (foreground calls). */
+    inputCapabilities?: ClientCapabilities;
   },
 ): Promise<BackendConnection> {
   const headers = { ...target.headers };
   const bearer = bearerFor(target.auth, authInfo);
   if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
   const reconnecting = options.session !== undefined;
+  const declared = options.inputCapabilities ?? { elicitation: {} };
+  const refuse = () =>
+    Promise.reject(new Error('The proxy does not relay input requests of a foreground call.'));
   const transport = new StreamableHTTPClientTransport(target.url, {
     requestInit: { headers },
     ...(reconnecting ? { sessionId: options.session, protocolVersion: LEGACY_VERSION } : {}),
@@ -101,9 +130,12 @@ export async function connectBackend(
       name: 'taskmcp-proxy',
       era: era === 'auto' ? 'auto' : era,
       tasks: options.tasks,
-      // Declared always: a backend task may only ask for what its client declared, and the proxy relays the ask.
-      onElicit: () =>
-        Promise.reject(new Error('The proxy does not relay input requests of a foreground call.')),
+      // A backend task may only ask for what its client declared, and the proxy relays the ask (so the handlers,
+      // reached only by a foreground call's requests, refuse).
+      onElicit: declared.elicitation ? refuse : undefined,
+      onSample: declared.sampling ? refuse : undefined,
+      onListRoots: declared.roots ? refuse : undefined,
+      capabilities: declared,
     },
   );
   if (options.onRequest) relayRequests(transport, options.onRequest);

@@ -14,7 +14,12 @@ import type { CallToolResult } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 import type { TaskMCPContext } from '../context/context.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
-import { type BackendConnection, type BackendRequest, connectBackend } from './backend.js';
+import {
+  type BackendConnection,
+  type BackendRequest,
+  connectBackend,
+  relayedCapabilities,
+} from './backend.js';
 import {
   backendCancelled,
   inputAsk,
@@ -51,6 +56,7 @@ export async function followLegacy(
     tasks: true,
     era: 'legacy',
     session: state.session,
+    inputCapabilities: relayedCapabilities(ctx.clientCapabilities),
     onRequest: (request) => {
       received.push(request);
       heard();

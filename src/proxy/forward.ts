@@ -11,7 +11,9 @@
  * leg opens one, relays the input requests it receives as the proxy task's, keeping their ids, and closes it; the
  * leg after the answers sends each as the response to its request id (see follow-legacy.ts). A sessionful
  * 2025-11-25 backend's session is kept in the state too and reused by every leg (backend.ts says why); the leg that
- * sees the backend task end, or the cancel, ends it.
+ * sees the backend task end, or the cancel, ends it. Every leg's connection declares to the backend only the input
+ * kinds the proxy task's caller declared (backend.ts, `relayedCapabilities`), so what the backend asks, the caller
+ * can answer.
  *
  * An answer from the backend that ends the proxy task (a result, a failure) ends the session; a leg that stops for
  * any other reason (a worker shutting down hands the leg to another worker) leaves it for the next leg.
@@ -35,6 +37,7 @@ import {
   connectBackend,
   type Era,
   type RequestId,
+  relayedCapabilities,
 } from './backend.js';
 import { followLegacy } from './follow-legacy.js';
 
@@ -149,7 +152,10 @@ async function forwardCall(tool: ProxiedTool, args: Record<string, unknown>, ctx
 
 /** First leg: start the backend task and store its id (and session) before anything else can happen. */
 async function start(tool: ProxiedTool, args: Record<string, unknown>, ctx: TaskMCPContext) {
-  const backend = await connectBackend(tool.target, ctx.authInfo, { tasks: true });
+  const backend = await connectBackend(tool.target, ctx.authInfo, {
+    tasks: true,
+    inputCapabilities: relayedCapabilities(ctx.clientCapabilities),
+  });
   let keepSession = false;
   try {
     const handle = await backend.client.callToolTask(tool.backendName, args, { signal: ctx.signal });
@@ -170,7 +176,11 @@ async function start(tool: ProxiedTool, args: Record<string, unknown>, ctx: Task
 
 async function follow(tool: ProxiedTool, state: ProxyState, ctx: TaskMCPContext): Promise<ProxyReturn> {
   if (state.era === 'legacy') return followLegacy(tool, state, ctx);
-  const backend = await connectBackend(tool.target, ctx.authInfo, { tasks: true, era: 'modern' });
+  const backend = await connectBackend(tool.target, ctx.authInfo, {
+    tasks: true,
+    era: 'modern',
+    inputCapabilities: relayedCapabilities(ctx.clientCapabilities),
+  });
   return onBackend(backend, ctx.signal, () => followModern(tool, backend, state, ctx));
 }
 

@@ -55,6 +55,7 @@ describe.each(engineCases)('proxy ($name engine)', ({ engine }) => {
         report: 'optional',
         greet: 'required',
         ask_twice: 'required',
+        draft: 'required',
         hold: 'required',
       });
       const v1 = await connectV1Http(url, 'alice-token');
@@ -67,6 +68,7 @@ describe.each(engineCases)('proxy ($name engine)', ({ engine }) => {
           report: 'optional',
           greet: 'required',
           ask_twice: 'required',
+          draft: 'required',
           hold: 'required',
         });
       } finally {
@@ -173,6 +175,48 @@ describe.each(engineCases)('proxy ($name engine)', ({ engine }) => {
       try {
         expect(text(await client.callTool('ask_twice'))).toBe('Ada and Grace');
         expect(answers).toEqual([]);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it.each(['modern', 'legacy'] as const)(
+      "relays a backend task's sampling and roots requests to a %s caller that declared them, and the answers back",
+      async (callerEra) => {
+        const asked: string[] = [];
+        const client = await connectHttp(url, {
+          token: 'alice-token',
+          era: callerEra,
+          onSample: (params) => {
+            asked.push(`sample: ${(params.messages[0]?.content as { text?: string } | undefined)?.text}`);
+            return { role: 'assistant', content: { type: 'text', text: 'Hi there' }, model: 'test' };
+          },
+          onListRoots: () => {
+            asked.push('roots');
+            return { roots: [{ uri: 'file:///work', name: 'work' }] };
+          },
+        });
+        try {
+          expect(text(await client.callTool('draft'))).toBe('Hi there for file:///work');
+          expect(asked.sort()).toEqual(['roots', 'sample: Draft a greeting']);
+        } finally {
+          await client.close();
+        }
+      },
+    );
+
+    it('never asks a caller for sampling or roots it did not declare: the backend is not offered them', async () => {
+      const client = await connectHttp(url, {
+        token: 'alice-token',
+        era: 'modern',
+        onElicit: () => ({ action: 'decline' }),
+      });
+      try {
+        const handle = await client.callToolTask('draft');
+        const ended = await handle.wait();
+        expect(ended.status).toBe('failed');
+        expect(ended.error?.code).toBe(-32021);
+        expect(ended.error?.message).toMatch(/sampling, roots/);
       } finally {
         await client.close();
       }
