@@ -156,14 +156,25 @@ describe.runIf(chromiumAvailable())('tasks dashboard in headless Chromium', () =
       const legacy = await deployment.client(ALICE_TOKEN, {}, 'legacy');
       await legacy.readResource('inventory://north', { task: true });
       await legacy.getPrompt('weekly_summary', { team: 'billing' }, { task: true });
-      for (const [tool, shown] of [
-        ['resource:inventory', 'Stock at north: 42 crates'],
-        ['prompt:weekly_summary', 'user: Summarise the week of billing.'],
-      ]) {
-        const task = `#tasks tbody tr[data-status="completed"]:has(.col-tool:text-is("${tool}"))`;
-        await page.click(`${task} .col-tool`);
-        await page.waitForSelector('#detail:not([hidden]) [data-section="result"] pre');
-        expect(await page.textContent('[data-section="result"] pre')).toBe(shown);
+      const ended = (tool: string) =>
+        `#tasks tbody tr[data-status="completed"]:has(.col-tool:text-is("${tool}"))`;
+      const shown = {
+        'resource:inventory': 'Stock at north: 42 crates',
+        'prompt:weekly_summary': 'user: Summarise the week of billing.',
+      };
+      // Both rows settle before any click: a live update re-renders the table, and a click on a row being replaced is
+      // lost.
+      for (const tool of Object.keys(shown)) await page.waitForSelector(ended(tool));
+      for (const [tool, text] of Object.entries(shown)) {
+        const taskId = await page.getAttribute(ended(tool), 'data-task-id');
+        await page.click(`${ended(tool)} .col-tool`);
+        // This task's detail, not the one shown before it.
+        await page.waitForFunction(
+          ({ taskId, text }) =>
+            document.querySelector('#detail-id')?.textContent === taskId &&
+            document.querySelector('#detail:not([hidden]) [data-section="result"] pre')?.textContent === text,
+          { taskId, text },
+        );
       }
       await page.close();
     }, 60_000);
