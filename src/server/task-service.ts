@@ -1,9 +1,7 @@
 import type { AuthInfo, ClientCapabilities } from '@modelcontextprotocol/server';
 import { principalOf } from '../auth/principal.js';
-import { createContext } from '../context/context.js';
 import { type SnapshotCodec, snapshotCodec } from '../context/encryption.js';
 import { loadSnapshot, storeSnapshot } from '../context/restore.js';
-import { restoredAuthInfo, restoredHttp } from '../context/snapshot.js';
 import { ProtocolError, ProtocolErrorCode, TaskErrorCode, taskNotFound, toJsonRpcError } from '../errors.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { newTaskId } from '../tasks/ids.js';
@@ -15,6 +13,7 @@ import type { TaskCaller, TaskOperations, TaskTarget } from '../wire/era.js';
 import { ARGUMENT_LIMITS, type ArgumentLimits, argumentProblem, keptArguments } from './arguments.js';
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler } from './invoke.js';
+import { legContext } from './leg-context.js';
 import type { ServerLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
 import type { ToolRegistry } from './registry.js';
@@ -214,7 +213,6 @@ export class TaskService implements TaskOperations {
       return { type: 'error', error: { code: -32603, message: loaded.message } };
     }
     const snapshot = loaded.snapshot;
-    const now = Date.now();
     const log = this.options.log;
     if (snapshot?.toolVersion !== undefined && snapshot.toolVersion !== tool.config.version) {
       log(
@@ -222,27 +220,7 @@ export class TaskService implements TaskOperations {
         `[task ${run.taskId}] created by '${tool.name}' version ${snapshot.toolVersion}, run by version ${tool.config.version ?? '(none)'}`,
       );
     }
-    const context = createContext({
-      requestId: snapshot?.requestId ?? run.taskId,
-      toolName: tool.name,
-      taskId: run.taskId,
-      attempt: run.attempt,
-      signal: run.signal,
-      inputResponses: run.inputResponses,
-      requestState: run.requestState,
-      // Everything about the caller comes from this task's snapshot; nothing from a previous task on this worker.
-      authInfo: snapshot ? restoredAuthInfo(snapshot, now) : undefined,
-      sessionId: snapshot?.sessionId,
-      traceparent: snapshot?.traceparent,
-      clientCapabilities: snapshot?.clientCapabilities,
-      http: snapshot ? restoredHttp(snapshot, now) : undefined,
-      reportProgress: run.reportProgress,
-      log: async (level, message, data) => {
-        log(level, `[task ${run.taskId}] ${message}`, data);
-        // To the client that created the task too, as in the foreground, where its era allows it (2025-11-25).
-        await run.log?.({ level, data: data === undefined ? message : { message, data } });
-      },
-    });
+    const context = legContext(run, snapshot, log, tool.name);
     const outcome = await traceLeg(run, snapshot, () =>
       runHandler(tool, args.value, context, {
         maskErrorDetails: this.options.maskErrorDetails,

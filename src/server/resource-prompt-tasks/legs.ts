@@ -21,6 +21,7 @@ import {
   readRegistered,
 } from '../ambient-calls.js';
 import { missingInputCapabilities, undeclaredInputError } from '../input-capabilities.js';
+import { legContext } from '../leg-context.js';
 import type { ServerLogger } from '../logger.js';
 import {
   type CallResults,
@@ -30,7 +31,7 @@ import {
   runLayeredMiddleware,
 } from '../middleware.js';
 import { isInputRequiredResult } from '../results.js';
-import { legContext, standInContext } from './stand-in-context.js';
+import { standInContext } from './stand-in-context.js';
 import {
   findPrompt,
   findResource,
@@ -85,7 +86,8 @@ async function runLeg(
     return fail(ProtocolErrorCode.InternalError, loaded.message);
   }
   const snapshot = loaded.snapshot;
-  const context = legContext(run, snapshot, options.log);
+  // Their `ctx.log` stays in the server log: only tool tasks' log records are watched and relayed to clients.
+  const context = legContext({ ...run, log: undefined }, snapshot, options.log, '');
   const ctx = standInContext(run, context, target.kind);
   const operation = operationOf(run.toolName, run.args);
   const handle = async (): Promise<Ran> => {

@@ -6,36 +6,9 @@
  * snapshot.
  */
 import type { ServerContext } from '@modelcontextprotocol/server';
-import { createContext, type TaskMCPContext } from '../../context/context.js';
-import { restoredAuthInfo, restoredHttp, type TaskContextSnapshot } from '../../context/snapshot.js';
+import type { TaskMCPContext } from '../../context/context.js';
 import type { LegRun } from '../../tasks/types.js';
-import type { ServerLogger } from '../logger.js';
 import type { TargetKind } from './task-names.js';
-
-/** The leg's own context: everything about the caller from the task's snapshot, nothing from another task. */
-export function legContext(
-  run: LegRun,
-  snapshot: TaskContextSnapshot | undefined,
-  log: ServerLogger,
-): TaskMCPContext {
-  const now = Date.now();
-  return createContext({
-    requestId: snapshot?.requestId ?? run.taskId,
-    toolName: '',
-    taskId: run.taskId,
-    attempt: run.attempt,
-    signal: run.signal,
-    inputResponses: run.inputResponses,
-    requestState: run.requestState,
-    authInfo: snapshot ? restoredAuthInfo(snapshot, now) : undefined,
-    sessionId: snapshot?.sessionId,
-    traceparent: snapshot?.traceparent,
-    clientCapabilities: snapshot?.clientCapabilities,
-    http: snapshot ? restoredHttp(snapshot, now) : undefined,
-    reportProgress: run.reportProgress,
-    log: async (level, message, data) => log(level, `[task ${run.taskId}] ${message}`, data),
-  });
-}
 
 /** The SDK handler context a resource or prompt handler gets in a task leg (see the top of this file). */
 export function standInContext(run: LegRun, context: TaskMCPContext, kind: TargetKind): ServerContext {

@@ -29,7 +29,7 @@ import { traceRequest } from '../../tracing/spans.js';
 import type { TaskOperations } from '../era.js';
 import { isPlainObject } from '../json-body.js';
 import { legacyTask, taskPayload } from '../legacy/shapes.js';
-import { hasExactly, PLAIN_TASK_ID } from './task-get-fast-path.js';
+import { hasExactly, ownedTask, PLAIN_TASK_ID } from './task-get-fast-path.js';
 
 const LEGACY_REVISION = '2025-11-25';
 
@@ -61,12 +61,8 @@ export class LegacyTaskFastPath {
     const read = plainTaskRead(request, body);
     if (read === undefined || this.deps.shutdown.aborted) return undefined;
     const { method, taskId, id } = read;
-    let record: Awaited<ReturnType<TaskOperations['find']>>;
-    try {
-      record = await this.deps.tasks.find(taskId, authInfo);
-    } catch {
-      return undefined; // not found, not the caller's, or the engine failed: the SDK gives its own error answer
-    }
+    const record = await ownedTask(this.deps.tasks, taskId, authInfo);
+    if (!record) return undefined;
     if (method === 'tasks/result' && !(record.status === 'completed' && record.result)) return undefined;
     // The span the SDK path opens for the request (same name and attributes); it starts once the record is read.
     const ctx = { mcpReq: { method, id }, http: { req: request, authInfo } } as unknown as ServerContext;

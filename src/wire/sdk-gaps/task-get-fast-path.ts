@@ -46,6 +46,22 @@ export interface TaskGetFastPathDeps {
   shutdown: AbortSignal;
 }
 
+/**
+ * The caller's task, or `undefined` when it is not found, not the caller's, or the engine failed: a lean path then
+ * leaves the request to the SDK, which gives its own error answer.
+ */
+export async function ownedTask(
+  tasks: Pick<TaskOperations, 'find'>,
+  taskId: string,
+  authInfo: AuthInfo | undefined,
+): Promise<Awaited<ReturnType<TaskOperations['find']>> | undefined> {
+  try {
+    return await tasks.find(taskId, authInfo);
+  } catch {
+    return undefined;
+  }
+}
+
 export class TaskGetFastPath {
   constructor(private readonly deps: TaskGetFastPathDeps) {}
 
@@ -57,12 +73,8 @@ export class TaskGetFastPath {
   ): Promise<Response | undefined> {
     const taskId = plainTaskGet(request, body);
     if (taskId === undefined || this.deps.shutdown.aborted) return undefined;
-    let record: Awaited<ReturnType<TaskOperations['find']>>;
-    try {
-      record = await this.deps.tasks.find(taskId, authInfo);
-    } catch {
-      return undefined; // not found, not the caller's, or the engine failed: the SDK gives its own error answer
-    }
+    const record = await ownedTask(this.deps.tasks, taskId, authInfo);
+    if (!record) return undefined;
     const message = body as { id: string | number; params: { _meta: Record<string, unknown> } };
     const { id } = message;
     // The span the SDK path opens for the request (same name and attributes); it starts once the record is read.
