@@ -8,7 +8,7 @@
 #   bash conformance/run.sh            # memory engine, tasks run in the server process
 #   bash conformance/run.sh --redis    # Redis engine: a front end without a worker plus a `taskmcp worker` process
 # --redis uses TASKMCP_CONFORMANCE_REDIS_URL (default redis://127.0.0.1:6379/9) with a key prefix unique to the
-# run, removed afterwards. CONFORMANCE_PORT picks the port (default 3999).
+# run, removed afterwards. CONFORMANCE_PORT picks the port (default: a free one, so runs side by side never collide).
 # Needs `npm ci` in conformance/ (the suite requires Node 22, which that folder pins from the npm registry).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +18,7 @@ suite="$here/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 [ -x "$node22" ] && [ -f "$suite" ] || (cd "$here" && npm ci --no-audit --no-fund)
 mode=memory
 [ "${1:-}" = "--redis" ] && mode=redis
-port=${CONFORMANCE_PORT:-3999}
+port=${CONFORMANCE_PORT:-$(node -e "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); });")}
 url="http://127.0.0.1:$port/mcp"
 # The CLI from its sources: the same `taskmcp run` / `taskmcp worker` users run, with no build step.
 taskmcp=(node --import tsx "$root/src/cli/index.ts")
