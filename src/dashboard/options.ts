@@ -46,9 +46,12 @@ export function resolveDashboardOptions(
   return { path, token: configured, generated: false };
 }
 
-/** A fresh admin token: 192 random bits, URL-safe (it travels in a `#token=` link). */
+/**
+ * A fresh admin token: 192 random bits as hex. Hex, not base64url: it travels in a `#token=` link and is pasted
+ * into shells, and a base64url token starts with `-` one time in 64, which `--token <it>` then reads as an option.
+ */
 export function generateDashboardToken(): string {
-  return randomBytes(24).toString('base64url');
+  return randomBytes(24).toString('hex');
 }
 
 /** `/ops/tasks` → `/ops/tasks/`: the page's relative links (`app.js`, `api/…`) resolve below it. */

@@ -39,6 +39,8 @@ describe('taskmcp tasks list against taskmcp run --dashboard', { timeout: 60_000
     });
     try {
       const [, link, token] = await made.waitFor(/^Tasks dashboard: (\S+)#token=(\S+) \(admin token made/m);
+      // Hex, so the pasted token is never read as an option (base64url starts with '-' one time in 64).
+      expect(token).toMatch(/^[0-9a-f]{48}$/);
       const listed = await cli(['tasks', 'list', '--server', link!, '--token', token!, '--json']);
       expect(listed.code).toBe(0);
       expect(JSON.parse(listed.stdout)).toMatchObject({ viewer: { admin: true }, tasks: [] });
