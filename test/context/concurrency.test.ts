@@ -4,7 +4,7 @@
  * (after its own handler), and no task may run twice.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deps, getAccessToken, getContext, getHttpHeaders, jwtVerifier, TaskMCP } from 'taskmcp';
+import { deps, getAccessToken, getContext, getHttpHeaders, TaskMCP } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { engineCases } from '../engines.js';
@@ -30,7 +30,7 @@ describe.each(engineCases)('concurrent invocations ($name engine)', ({ engine })
       logger: () => {},
       tasks: { engine: engine(), concurrency: CALLS },
       auth: {
-        verifier: jwtVerifier({ jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience }),
+        verifier: issuer.verifier(),
       },
     });
     server.tool(

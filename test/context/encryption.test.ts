@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { getAccessToken, getHttpHeaders, jwtVerifier, TaskMCP } from 'taskmcp';
+import { getAccessToken, getHttpHeaders, TaskMCP } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JwtIssuer, startJwtIssuer } from '../fixtures/jwt-issuer.js';
 import { eventually, rpc, untilStatus } from '../helpers.js';
@@ -56,7 +56,7 @@ describe.runIf(enabled)('context snapshots at rest (redis engine)', () => {
       logger: () => {},
       tasks: { engine: redisEngine({ name }), encryptionKey },
       auth: {
-        verifier: jwtVerifier({ jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience }),
+        verifier: issuer.verifier(),
       },
     });
     server.tool({ name: 'whoami', task: { mode: 'required', pollIntervalMs: 20 } }, () => {

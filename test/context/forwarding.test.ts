@@ -2,7 +2,7 @@
  * Context forwarding end to end over Streamable HTTP with real JWTs (ES256, JWKS served on loopback), on every
  * engine: the handler sees the same caller in the foreground and in a background task.
  */
-import { jwtVerifier, TaskMCP } from 'taskmcp';
+import { TaskMCP } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineCases } from '../engines.js';
 import { type CallerView, registerCallerTools } from '../fixtures/caller-tools.js';
@@ -27,17 +27,15 @@ describe.each(engineCases)('context forwarding ($name engine)', ({ engine }) => 
 
   beforeAll(async () => {
     issuer = await startJwtIssuer();
-    const verifier = jwtVerifier({
-      jwksUrl: issuer.jwksUrl,
-      issuer: issuer.issuer,
-      audience: issuer.audience,
-    });
     const server = new TaskMCP({
       name: 'forwarding',
       version: '1.0.0',
       logger: () => {},
       tasks: { engine: engine() },
-      auth: { verifier, resourceMetadataUrl: 'https://mcp.test/.well-known/oauth-protected-resource' },
+      auth: {
+        verifier: issuer.verifier(),
+        resourceMetadataUrl: 'https://mcp.test/.well-known/oauth-protected-resource',
+      },
     });
     secured = await serveOverHttp(registerCallerTools(server));
     const anonymous = new TaskMCP({

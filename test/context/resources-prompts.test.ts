@@ -3,7 +3,7 @@
  * headers and the HTTP request over Streamable HTTP with real JWTs, nothing over stdio; on both protocol eras.
  */
 import { fileURLToPath } from 'node:url';
-import { jwtVerifier, TaskMCP } from 'taskmcp';
+import { TaskMCP } from 'taskmcp';
 import { Client } from 'taskmcp/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -36,14 +36,14 @@ describe('resource and prompt handlers over HTTP', () => {
 
   beforeAll(async () => {
     issuer = await startJwtIssuer();
-    const verifier = jwtVerifier({
-      jwksUrl: issuer.jwksUrl,
-      issuer: issuer.issuer,
-      audience: issuer.audience,
-    });
     secured = await serveOverHttp(
       registerCallerResources(
-        new TaskMCP({ name: 'resources-secured', version: '1.0.0', logger: () => {}, auth: { verifier } }),
+        new TaskMCP({
+          name: 'resources-secured',
+          version: '1.0.0',
+          logger: () => {},
+          auth: { verifier: issuer.verifier() },
+        }),
       ),
     );
     open = await serveOverHttp(
