@@ -102,6 +102,13 @@ export async function untilStatus(
   }, timeoutMs);
 }
 
+/** Each tool `tools/list` lists, by name, with its task mode (`taskmcp.dev/taskMode` in its `_meta`). */
+export async function listedTaskModes(url: URL, token?: string): Promise<Record<string, unknown>> {
+  const { result } = await rpc(url, 'tools/list', {}, { token });
+  const tools = result!.tools as Array<{ name: string; _meta?: Record<string, unknown> }>;
+  return Object.fromEntries(tools.map((tool) => [tool.name, tool._meta?.['taskmcp.dev/taskMode']]));
+}
+
 /** The text of a result's first content block. */
 export const text = (result: { content?: unknown }) => (result.content as Array<{ text: string }>)[0]?.text;
 

@@ -9,7 +9,7 @@ import { createProxy } from 'taskmcp/proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineCases } from '../engines.js';
 import { type SdkV1Backend, startSdkV1Backend } from '../fixtures/sdk-v1-backend.js';
-import { connectHttp, eventually, rpc, serveOverHttp, text } from '../helpers.js';
+import { connectHttp, eventually, listedTaskModes, serveOverHttp, text } from '../helpers.js';
 import { CallToolResultSchema, connectV1Http } from '../legacy/v1-client.js';
 
 describe.each(engineCases)('proxy in front of an SDK v1 tasks server ($name engine)', ({ engine }) => {
@@ -33,11 +33,7 @@ describe.each(engineCases)('proxy in front of an SDK v1 tasks server ($name engi
   });
 
   it("keeps the backend's task modes", async () => {
-    const { result } = await rpc(url, 'tools/list');
-    const tools = result!.tools as Array<{ name: string; _meta?: Record<string, unknown> }>;
-    expect(
-      Object.fromEntries(tools.map((tool) => [tool.name, tool._meta?.['taskmcp.dev/taskMode']])),
-    ).toEqual({
+    expect(await listedTaskModes(url)).toEqual({
       echo: 'forbidden',
       slow_task: 'optional',
       ask_name: 'required',

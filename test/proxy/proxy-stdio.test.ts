@@ -12,7 +12,7 @@ import type { TaskMCP } from 'taskmcp';
 import { createProxy } from 'taskmcp/proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineCases } from '../engines.js';
-import { connectHttp, eventually, rpc, serveOverHttp, text } from '../helpers.js';
+import { connectHttp, eventually, listedTaskModes, serveOverHttp, text } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -46,11 +46,7 @@ describe.each(engineCases)('proxy of a stdio backend ($name engine)', ({ engine 
     });
 
     it("lists the child's tools with their task modes and forwards a foreground call", async () => {
-      const { result } = await rpc(url, 'tools/list');
-      const tools = result!.tools as Array<{ name: string; _meta?: Record<string, unknown> }>;
-      expect(
-        Object.fromEntries(tools.map((tool) => [tool.name, tool._meta?.['taskmcp.dev/taskMode']])),
-      ).toEqual({
+      expect(await listedTaskModes(url)).toEqual({
         echo: 'forbidden',
         square: 'required',
         hold: 'required',

@@ -10,10 +10,8 @@ import { createProxy } from 'taskmcp/proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineCases } from '../engines.js';
 import { createProxyBackend, PROXY_TOKENS } from '../fixtures/proxy-backend.js';
-import { connectHttp, eventually, rpc, serveOverHttp, text } from '../helpers.js';
+import { connectHttp, eventually, listedTaskModes, rpc, serveOverHttp, text } from '../helpers.js';
 import { CallToolResultSchema, CreateTaskResultSchema, connectV1Http } from '../legacy/v1-client.js';
-
-const TASK_MODE_META = 'taskmcp.dev/taskMode';
 
 describe.each(engineCases)('proxy ($name engine)', ({ engine }) => {
   describe.each(['modern', 'legacy'] as const)('backend spoken to on the %s era', (era) => {
@@ -48,9 +46,7 @@ describe.each(engineCases)('proxy ($name engine)', ({ engine }) => {
     });
 
     it("lists the backend's tools with their task modes, on both eras' wires", async () => {
-      const { result } = await rpc(url, 'tools/list', {}, { token: 'alice-token' });
-      const tools = result!.tools as Array<{ name: string; _meta?: Record<string, unknown> }>;
-      expect(Object.fromEntries(tools.map((tool) => [tool.name, tool._meta?.[TASK_MODE_META]]))).toEqual({
+      expect(await listedTaskModes(url, 'alice-token')).toEqual({
         whoami: 'forbidden',
         report: 'optional',
         greet: 'required',
