@@ -1,7 +1,7 @@
-import { staticTokenVerifier } from 'taskmcp';
 import { engineCases } from '../engines.js';
 import { createTestServer } from '../fixtures/test-server.js';
 import { serveOverHttp } from '../helpers.js';
+import { aliceAndBobVerifier } from './http-fixture.js';
 import { describeLegacyTasks } from './suite.js';
 import { connectV1Http } from './v1-client.js';
 
@@ -15,12 +15,7 @@ for (const { name, engine } of engineCases) {
       const server = createTestServer({
         engine: engine(),
         tasks: { listPageSize: PAGE_SIZE },
-        auth: {
-          verifier: staticTokenVerifier({
-            alice: { clientId: 'app', sub: 'alice' },
-            bob: { clientId: 'app', sub: 'bob' },
-          }),
-        },
+        auth: { verifier: aliceAndBobVerifier() },
       });
       const { url, close } = await serveOverHttp(server);
       return {

@@ -11,16 +11,14 @@ import {
   ElicitRequestSchema,
   LoggingMessageNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { acceptedContent, inputRequired, staticTokenVerifier, TaskMCP, type TaskMCPOptions } from 'taskmcp';
+import { inputRequired, TaskMCP, type TaskMCPOptions } from 'taskmcp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { engineCases } from '../engines.js';
 import { createTestServer } from '../fixtures/test-server.js';
 import { eventually, serveOverHttp, text } from '../helpers.js';
+import { aliceAndBobVerifier, registerGreet } from './http-fixture.js';
 import { describeLegacyTasks } from './suite.js';
 import { connectV1Http } from './v1-client.js';
-
-const Name = z.object({ name: z.string() });
 
 /** `slow` calls `started` when it runs, and returns once `release` settles. */
 function sessionServer(
@@ -32,22 +30,9 @@ function sessionServer(
     version: '1',
     logger: () => {},
     sessions,
-    auth: {
-      verifier: staticTokenVerifier({
-        alice: { clientId: 'app', sub: 'alice' },
-        bob: { clientId: 'app', sub: 'bob' },
-      }),
-    },
+    auth: { verifier: aliceAndBobVerifier() },
   });
-  server.tool({ name: 'greet', description: 'Asks the caller for a name.' }, (_args, ctx) => {
-    const answer = acceptedContent(ctx.inputResponses, 'name', Name);
-    if (!answer) {
-      return inputRequired({
-        inputRequests: { name: inputRequired.elicit({ message: 'Name?', requestedSchema: Name }) },
-      });
-    }
-    return `Hello, ${answer.name}!`;
-  });
+  registerGreet(server);
   server.tool({ name: 'summarize', description: 'Asks the client to sample.' }, (_args, ctx) => {
     const sampled = ctx.inputResponses?.summary as { content?: { text?: string } } | undefined;
     if (!sampled) {
@@ -358,12 +343,7 @@ for (const { name, engine } of engineCases) {
         engine: engine(),
         sessions: true,
         tasks: { listPageSize: 2 },
-        auth: {
-          verifier: staticTokenVerifier({
-            alice: { clientId: 'app', sub: 'alice' },
-            bob: { clientId: 'app', sub: 'bob' },
-          }),
-        },
+        auth: { verifier: aliceAndBobVerifier() },
       });
       const { url, close } = await serveOverHttp(server);
       return { connect: (principal) => connectV1Http(url, principal), close };

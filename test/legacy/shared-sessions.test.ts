@@ -8,14 +8,12 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { acceptedContent, inputRequired, staticTokenVerifier, TaskMCP } from 'taskmcp';
+import { TaskMCP } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { eventually, text } from '../helpers.js';
 import { redisEngine, requireRedis, uniqueName } from '../redis.js';
+import { aliceAndBobVerifier, registerGreet } from './http-fixture.js';
 import { CallToolResultSchema, CreateTaskResultSchema, connectV1Http } from './v1-client.js';
-
-const Name = z.object({ name: z.string() });
 
 function frontEnd(name: string, notes: { released?: Promise<void> }): TaskMCP {
   const server = new TaskMCP({
@@ -24,22 +22,9 @@ function frontEnd(name: string, notes: { released?: Promise<void> }): TaskMCP {
     logger: () => {},
     sessions: true,
     tasks: { engine: redisEngine({ name }) },
-    auth: {
-      verifier: staticTokenVerifier({
-        alice: { clientId: 'app', sub: 'alice' },
-        bob: { clientId: 'app', sub: 'bob' },
-      }),
-    },
+    auth: { verifier: aliceAndBobVerifier() },
   });
-  server.tool({ name: 'greet', description: 'Asks the caller for a name.' }, (_args, ctx) => {
-    const answer = acceptedContent(ctx.inputResponses, 'name', Name);
-    if (!answer) {
-      return inputRequired({
-        inputRequests: { name: inputRequired.elicit({ message: 'Name?', requestedSchema: Name }) },
-      });
-    }
-    return `Hello, ${answer.name}!`;
-  });
+  registerGreet(server);
   server.tool({ name: 'later', task: { mode: 'required', pollIntervalMs: 20 } }, async () => {
     await notes.released;
     return 'done later';
