@@ -10,10 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { engineCases } from '../engines.js';
 import { createChild, createMountedServer, type SeenView } from '../fixtures/mounted-server.js';
-import { rpc, serveOverHttp, untilStatus } from '../helpers.js';
+import { listedTaskModes, rpc, serveOverHttp, untilStatus } from '../helpers.js';
 import { CallToolResultSchema, CreateTaskResultSchema, connectV1Http } from '../legacy/v1-client.js';
 
-const TASK_MODE_META = 'taskmcp.dev/taskMode';
 const MODES = {
   own: 'forbidden',
   crm_lookup: 'forbidden',
@@ -40,11 +39,7 @@ describe.each(engineCases)('mount ($name engine)', ({ engine }) => {
 
   describe('2026-07-28', () => {
     it("lists the child's tools under the prefix, each with the task mode the child resolved", async () => {
-      const { result } = await rpc(url, 'tools/list');
-      const tools = result!.tools as Array<{ name: string; _meta?: Record<string, unknown> }>;
-      expect(Object.fromEntries(tools.map((tool) => [tool.name, tool._meta?.[TASK_MODE_META]]))).toEqual(
-        MODES,
-      );
+      expect(await listedTaskModes(url)).toEqual(MODES);
     });
 
     it('calls a mounted tool by its prefixed name, through the parent middleware and then the child one', async () => {

@@ -5,15 +5,13 @@
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { TaskMCP } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rpc, serveOverHttp, text, untilStatus } from '../helpers.js';
+import { listedTaskModes, rpc, serveOverHttp, text, untilStatus } from '../helpers.js';
 import {
   CallToolResultSchema,
   CreateTaskResultSchema,
   connectV1Http,
   type V1Connection,
 } from '../legacy/v1-client.js';
-
-const MODE_META = 'taskmcp.dev/taskMode';
 
 describe.each(['optional', 'required'] as const)('tasks.defaultMode %s over HTTP', (defaultMode) => {
   let server: TaskMCP;
@@ -33,9 +31,7 @@ describe.each(['optional', 'required'] as const)('tasks.defaultMode %s over HTTP
 
   describe('2026-07-28', () => {
     it('lists the default as the mode of a tool without task', async () => {
-      const { result } = await rpc(url, 'tools/list');
-      const tools = result?.tools as Array<{ name: string; _meta?: Record<string, unknown> }>;
-      expect(Object.fromEntries(tools.map((tool) => [tool.name, tool._meta?.[MODE_META]]))).toEqual({
+      expect(await listedTaskModes(url)).toEqual({
         bare: defaultMode,
         off: 'forbidden',
       });
