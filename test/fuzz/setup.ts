@@ -7,7 +7,7 @@ import { staticTokenVerifier, type TaskEngine, type TaskMCP } from 'taskmcp';
 import type { Client, TaskHandle } from 'taskmcp/client';
 import { expect } from 'vitest';
 import { answerAdaAndYes, createTestServer } from '../fixtures/test-server.js';
-import { connectHttp, eventually, rpc } from '../helpers.js';
+import { connectHttp, rpc, untilStatus } from '../helpers.js';
 import {
   CallToolResultSchema,
   CreateTaskResultSchema,
@@ -83,18 +83,8 @@ export function legacyRpc(
 
 /** The outstanding input requests of a task, read over the 2026-07-28 wire (this era shows them; both share tasks). */
 export async function inputsOf(url: URL, taskId: string, token: string): Promise<InputTarget[]> {
-  const task = await eventually(async () => {
-    const { result } = await rpc(url, 'tasks/get', { taskId }, { token });
-    return result?.status === 'input_required' ? result : undefined;
-  });
+  const task = await untilStatus(url, taskId, ['input_required'], token);
   return Object.keys(task.inputRequests as Record<string, unknown>).map((key) => ({ taskId, key }));
-}
-
-async function untilTerminal(url: URL, taskId: string, token: string): Promise<void> {
-  await eventually(async () => {
-    const { result } = await rpc(url, 'tasks/get', { taskId }, { token });
-    return ['completed', 'failed', 'cancelled'].includes(result?.status as string);
-  });
 }
 
 /** Alice's tasks, created before the storms, with what they showed then. */
@@ -182,7 +172,8 @@ export async function createTargets(url: URL, legit: Legit): Promise<Targets> {
     await call('whoami', { label: 'bob' }),
     await legacyCall('whoami', { label: 'bob, 2025' }),
   ];
-  for (const taskId of finished) await untilTerminal(url, taskId, FUZZ_TOKEN);
+  for (const taskId of finished)
+    await untilStatus(url, taskId, ['completed', 'failed', 'cancelled'], FUZZ_TOKEN);
   const ownInputs = (await Promise.all(asking.map((taskId) => inputsOf(url, taskId, FUZZ_TOKEN)))).flat();
   return {
     own: [...asking, ...finished],

@@ -12,7 +12,7 @@ import { TaskMCP } from 'taskmcp';
 import { RedisTaskEventBus } from 'taskmcp/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateRedis } from '../../chaos/lib/redis-server.js';
-import { eventually, rpc, serveOverHttp } from '../helpers.js';
+import { eventually, rpc, serveOverHttp, untilStatus } from '../helpers.js';
 import { requireRedis } from '../redis.js';
 
 const enabled = await requireRedis();
@@ -63,10 +63,7 @@ describe.runIf(enabled)('Redis outage', () => {
       release(); // the handler returns while Redis is down: its result must not be lost
 
       await redis.start();
-      const done = await eventually(async () => {
-        const got = await rpc(url, 'tasks/get', { taskId });
-        return got.result?.status === 'completed' ? got.result : undefined;
-      }, 30_000);
+      const done = await untilStatus(url, taskId, ['completed'], undefined, 30_000);
       expect(done.result).toMatchObject({ content: [{ type: 'text', text: 'finished during the outage' }] });
       expect(logs.some((line) => line.startsWith(`warning Redis at ${redis.url} is unreachable`))).toBe(true);
       expect(logs.some((line) => line === `info Redis at ${redis.url} is reachable again.`)).toBe(true);
