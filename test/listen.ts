@@ -22,6 +22,12 @@ export interface ListenStream {
 
 export const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
 
+/** The task a task notification carries: its params without the subscription's `_meta`. */
+export function taskOf(message: WireMessage): Record<string, unknown> {
+  const { _meta: _subscription, ...task } = message.params!;
+  return task;
+}
+
 export async function openListen(
   url: URL,
   notifications: Record<string, unknown>,

@@ -7,18 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Client } from 'taskmcp/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBSCRIPTION_ID, type WireMessage } from '../listen.js';
+import { SUBSCRIPTION_ID, taskOf, type WireMessage } from '../listen.js';
 import { type StdioWire, spawnStdio } from '../stdio-wire.js';
 
 const subscription = (id: string | number) => (message: WireMessage) =>
   message.params?._meta?.[SUBSCRIPTION_ID] === id || (message.id === id && message.method === undefined);
 
 /** The task of a `notifications/tasks`, less its `_meta`. */
-function taskOf(message: WireMessage): Record<string, unknown> {
-  const { _meta: _subscription, ...task } = message.params!;
-  return task;
-}
-
 describe('task notifications over stdio (a real subprocess, memory engine)', () => {
   let wire: StdioWire;
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineCases } from '../engines.js';
 import { createListenServer } from '../fixtures/listen-server.js';
 import { rpc, serveOverHttp, untilStatus } from '../helpers.js';
-import { openListen, SUBSCRIPTION_ID, type WireMessage } from '../listen.js';
+import { openListen, SUBSCRIPTION_ID, taskOf } from '../listen.js';
 import { scrapeUntil } from '../metrics/scrape.js';
 
 /** A task of `tool` created by `token`'s caller. */
@@ -26,11 +26,6 @@ async function taskAsPolled(url: URL, taskId: string, token: string): Promise<Re
 }
 
 /** The task of a `notifications/tasks`, less its `_meta`. */
-function taskOf(message: WireMessage): Record<string, unknown> {
-  const { _meta: _subscription, ...task } = message.params!;
-  return task;
-}
-
 /** Read notifications until one for `taskId` in `status`; returns it and the statuses seen on the way. */
 async function until(stream: Awaited<ReturnType<typeof openListen>>, status: string) {
   const seen: string[] = [];
