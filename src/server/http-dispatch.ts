@@ -1,6 +1,7 @@
 /**
  * Where an MCP request over HTTP goes, in order: authentication; the body, read and parsed once; the lean
- * 2026-07-28 `tasks/get` path; 2025-11-25 traffic to its sessions (when on) or, stateless, the lean `tasks/get` and
+ * 2026-07-28 `tasks/get` path; the lean task-creating `tools/call` path (2026-07-28, and 2025-11-25 when served
+ * statelessly); 2025-11-25 traffic to its sessions (when on) or, stateless, the lean `tasks/get` and
  * ended-task `tasks/result` path and a client's answer to a task's input request; task listens; and everything else
  * to the SDK's handler. The SDK handler and the sessions are made on the first request, once the server has started.
  */
@@ -15,11 +16,12 @@ import type { SnapshotCodec } from '../context/encryption.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import { acceptInputAnswer } from '../wire/legacy/index.js';
 import { LegacyTaskFastPath } from '../wire/sdk-gaps/legacy-task-fast-path.js';
+import { TaskCreateFastPath } from '../wire/sdk-gaps/task-create-fast-path.js';
 import { TaskGetFastPath } from '../wire/sdk-gaps/task-get-fast-path.js';
 import type { ServerLogger } from './logger.js';
 import type { TaskMCPOptions } from './options.js';
 import { readRequestBody } from './request-body.js';
-import { buildSdkServer, type ServerInternals } from './sdk-server.js';
+import { buildSdkServer, leanTaskCalls, type ServerInternals } from './sdk-server.js';
 import { LegacySessions } from './sessions.js';
 import type { TaskListens } from './task-listen.js';
 
@@ -40,6 +42,8 @@ export class HttpDispatch {
   private sessions?: LegacySessions;
   /** Answers plain 2026-07-28 `tasks/get` polls without the SDK handler (see task-get-fast-path.ts). */
   private taskGets?: TaskGetFastPath;
+  /** Creates tasks for plain task-augmented `tools/call`s without the SDK handler (see task-create-fast-path.ts). */
+  private taskCreates?: TaskCreateFastPath;
   /** Answers plain stateless 2025-11-25 `tasks/get` and ended-task `tasks/result` (see legacy-task-fast-path.ts). */
   private legacyTaskReads?: LegacyTaskFastPath;
 
@@ -58,14 +62,21 @@ export class HttpDispatch {
     const read = await readRequestBody(request, options.parsedBody);
     if ('response' in read) return read.response;
     const { parsedBody } = read;
-    this.taskGets ??= new TaskGetFastPath(await deps.internals());
+    const internals = await deps.internals();
+    this.taskGets ??= new TaskGetFastPath(internals);
     const polled = await this.taskGets.answer(read.request, parsedBody, authInfo);
     if (polled) return polled;
+    this.taskCreates ??= new TaskCreateFastPath({
+      ...internals,
+      calls: leanTaskCalls(internals),
+      legacy: !this.sessions,
+    });
+    const created = await this.taskCreates.answer(read.request, parsedBody, authInfo);
+    if (created) return created;
     const passed = { ...options, authInfo, parsedBody };
     if (this.sessions) {
       if (await isLegacyRequest(read.request, parsedBody)) return this.sessions.handle(read.request, passed);
     } else {
-      const internals = await deps.internals();
       this.legacyTaskReads ??= new LegacyTaskFastPath(internals);
       const taskRead = await this.legacyTaskReads.answer(read.request, parsedBody, authInfo);
       if (taskRead) return taskRead;

@@ -12,7 +12,7 @@ import { callerDetails } from '../context/capture.js';
 import { runWithContext } from '../context/context.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
 import { TASK_MODE_META } from '../protocol.js';
-import type { ServedEra, ServingUnit, WireEra } from '../wire/era.js';
+import type { Route, ServedEra, ServingUnit, WireEra } from '../wire/era.js';
 import { eraFor } from '../wire/eras.js';
 import {
   dispatchedElsewhere,
@@ -20,12 +20,13 @@ import {
   serveToolCalls,
   withCachedJsonSchema,
 } from '../wire/sdk-gaps/index.js';
+import type { LeanTaskCalls } from '../wire/sdk-gaps/task-create-fast-path.js';
 import { ambientCalls, type Registration, register } from './ambient-calls.js';
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler, withDeadline } from './invoke.js';
 import type { ServerLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
-import type { ToolRegistry } from './registry.js';
+import type { ToolDefinition, ToolRegistry } from './registry.js';
 import { requestContext } from './request-context.js';
 import { serveResourcePromptTasks } from './resource-prompt-tasks/serving.js';
 import type { ResourceSubscriptions } from './resource-subscriptions.js';
@@ -114,6 +115,15 @@ export function buildSdkServer(
   return server;
 }
 
+/** A `tools/call` validated and routed (see {@link admitToolCall}), ready to run. */
+interface AdmittedCall {
+  tool: ToolDefinition;
+  route: Route;
+  rawArgs: Record<string, unknown>;
+  args: unknown;
+  clientCapabilities: ClientCapabilities | undefined;
+}
+
 /** Dispatch one `tools/call`: validate, route (foreground or task), run. */
 async function callTool(
   internals: ServerInternals,
@@ -122,14 +132,38 @@ async function callTool(
   params: CallToolRequest['params'],
   ctx: ServerContext,
 ): Promise<CallToolResult | InputRequiredResult> {
+  const admitted = await admitToolCall(internals, served, params, ctx);
+  if (!admitted.ok) return admitted.result;
+  return runToolCall(internals, era, served, admitted.call, params, ctx);
+}
+
+/** The first half of {@link callTool}: the tool, its route (the era's errors thrown) and its parsed arguments. */
+async function admitToolCall(
+  internals: ServerInternals,
+  served: ServedEra,
+  params: CallToolRequest['params'],
+  ctx: ServerContext,
+): Promise<{ ok: true; call: AdmittedCall } | { ok: false; result: CallToolResult }> {
   const clientCapabilities: ClientCapabilities | undefined = served.clientCapabilities(ctx);
   const tool = internals.registry.get(params.name);
   if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${params.name} not found`);
   const rawArgs = params.arguments ?? {};
   const route = served.routeToolCall(tool, params, ctx);
   const args = await parseArguments(tool, rawArgs);
-  if (!args.ok) return { content: [{ type: 'text', text: args.message }], isError: true };
+  if (!args.ok)
+    return { ok: false, result: { content: [{ type: 'text', text: args.message }], isError: true } };
+  return { ok: true, call: { tool, route, rawArgs, args: args.value, clientCapabilities } };
+}
 
+/** The second half of {@link callTool}: preflight, then create the task or run the handler in the foreground. */
+async function runToolCall(
+  internals: ServerInternals,
+  era: WireEra,
+  served: ServedEra,
+  { tool, route, rawArgs, args, clientCapabilities }: AdmittedCall,
+  params: CallToolRequest['params'],
+  ctx: ServerContext,
+): Promise<CallToolResult | InputRequiredResult> {
   const deadline = withDeadline([ctx.mcpReq.signal, internals.shutdown], tool.task.timeoutMs);
   try {
     const details = { ...callerDetails(ctx), clientCapabilities };
@@ -141,7 +175,7 @@ async function callTool(
     });
     if (tool.config.preflight) {
       const preflight = tool.config.preflight;
-      const ask = await runWithContext(context, () => preflight(args.value as never, context));
+      const ask = await runWithContext(context, () => preflight(args as never, context));
       if (ask) return ask;
     }
     if (route === 'task') {
@@ -152,10 +186,10 @@ async function callTool(
         inputResponses: ctx.mcpReq.inputResponses,
         requestState: typeof requestState === 'string' ? requestState : undefined,
       };
-      const taskArgs = { raw: rawArgs, parsed: args.value };
+      const taskArgs = { raw: rawArgs, parsed: args };
       return served.createToolTask(tool, taskArgs, caller, params, ctx);
     }
-    const outcome = await runHandler(tool, args.value, context, {
+    const outcome = await runHandler(tool, args, context, {
       maskErrorDetails: internals.maskErrorDetails,
       middleware: internals.middleware,
     });
@@ -178,4 +212,55 @@ async function callTool(
   } finally {
     deadline.dispose();
   }
+}
+
+/**
+ * The task-creating `tools/call` of one stateless HTTP request without an SDK server (the lean path,
+ * wire/sdk-gaps/task-create-fast-path.ts): {@link admitToolCall} and {@link runToolCall} as an SDK server runs them,
+ * with each era's server-less tool-call handling (`WireEra.requestToolCalls`).
+ */
+export function leanTaskCalls(internals: ServerInternals): LeanTaskCalls {
+  const eras = new Map<Era, { era: WireEra; served: ServedEra }>();
+  const servedFor = (negotiated: Era) => {
+    let entry = eras.get(negotiated);
+    if (!entry) {
+      const era = eraFor(negotiated);
+      entry = { era, served: era.requestToolCalls(internals) };
+      eras.set(negotiated, entry);
+    }
+    return entry;
+  };
+  // The JSON Schema the SDK's entry scans for `x-mcp-header` declarations (its `Mcp-Param-*` check) on every call.
+  const schemas = buildSdkServer(internals, 'modern');
+  const takes = new Map<string, boolean>();
+  return {
+    takes(name) {
+      let taken = takes.get(name);
+      if (taken === undefined) {
+        const tool = internals.registry.get(name);
+        const schema = tool && schemas.toolInputSchemaJson(name);
+        taken =
+          tool !== undefined &&
+          !tool.config.preflight &&
+          tool.task.mode !== 'forbidden' &&
+          schema !== undefined &&
+          !JSON.stringify(schema).includes('"x-mcp-header"');
+        takes.set(name, taken);
+      }
+      return taken;
+    },
+    async admit(negotiated, params, ctx) {
+      const { era, served } = servedFor(negotiated);
+      let admitted: Awaited<ReturnType<typeof admitToolCall>>;
+      try {
+        admitted = await admitToolCall(internals, served, params, ctx);
+      } catch {
+        return undefined;
+      }
+      if (!admitted.ok || admitted.call.route !== 'task' || admitted.call.tool.config.preflight)
+        return undefined;
+      const { call } = admitted;
+      return () => runToolCall(internals, era, served, call, params, ctx);
+    },
+  };
 }

@@ -126,6 +126,12 @@ export interface WireEra {
   listTool(registered: RegisteredTool, mode: TaskMode): void;
   /** Install the era's task methods on one SDK server (after its tools are registered). */
   serve(server: McpServer, ports: EraPorts, unit: ServingUnit): ServedEra;
+  /**
+   * The era's `tools/call` handling for one stateless HTTP request answered without an SDK server (the lean
+   * task-creating path, wire/sdk-gaps/task-create-fast-path.ts): what `serve` gives a `request` unit, built from the
+   * same code, with nothing of a server's state.
+   */
+  requestToolCalls(ports: EraPorts): ServedEra;
 }
 
 /** The era as installed on one SDK server: what its `tools/call` handling asks of it. */

@@ -6,58 +6,24 @@
  * reads must actually be answered by the lean path, or the comparison proves nothing; `tasks/result` of a task still
  * running must be left to the SDK.
  */
-import { inputRequired, ProtocolError, ProtocolErrorCode, staticTokenVerifier, TaskMCP } from 'taskmcp';
+import { inputRequired, ProtocolError, ProtocolErrorCode, TaskMCP } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LegacyTaskFastPath } from '../../src/wire/sdk-gaps/legacy-task-fast-path.js';
 import { engineCases } from '../engines.js';
 import { eventually, MODERN } from '../helpers.js';
+import { exchange, leanSwitch, postOf, type RequestChanges, TOKENS } from './fast-path-diff.js';
 
 const LEGACY = '2025-11-25';
-const TOKENS = staticTokenVerifier({
-  alice: { clientId: 'app', sub: 'alice' },
-  bob: { clientId: 'app', sub: 'bob' },
-});
 
-interface Exchange {
-  status: number;
-  headers: Array<[string, string]>;
-  body: string;
-}
-
-type Spec = {
+type Spec = RequestChanges & {
   label: string;
   method?: 'tasks/get' | 'tasks/result' | 'tasks/cancel';
   taskId: string;
-  token?: string | null;
-  headers?: Record<string, string | null>;
-  /** Changes to the JSON-RPC body after it is built. */
-  body?: (body: Record<string, unknown>) => unknown;
-  raw?: string;
 };
 
 function requestOf(spec: Spec, signal?: AbortSignal): Request {
   const body = { jsonrpc: '2.0', id: 7, method: spec.method ?? 'tasks/get', params: { taskId: spec.taskId } };
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': LEGACY,
-  };
-  if (spec.token !== null) headers.authorization = `Bearer ${spec.token ?? 'alice'}`;
-  for (const [name, value] of Object.entries(spec.headers ?? {})) {
-    if (value === null) delete headers[name];
-    else headers[name] = value;
-  }
-  const text = spec.raw ?? JSON.stringify(spec.body ? spec.body(body) : body);
-  return new Request('http://127.0.0.1/mcp', { method: 'POST', headers, body: text, signal });
-}
-
-async function exchange(server: TaskMCP, spec: Spec): Promise<Exchange> {
-  const response = await server.fetch(requestOf(spec));
-  const headers: Array<[string, string]> = [];
-  response.headers.forEach((value, name) => {
-    headers.push([name, value]);
-  });
-  return { status: response.status, headers: headers.sort(), body: await response.text() };
+  return postOf(body, { 'mcp-protocol-version': LEGACY }, spec, signal);
 }
 
 /** The JSON-RPC message of a one-event SSE answer. */
@@ -69,20 +35,10 @@ describe.each(engineCases)('lean 2025-11-25 task reads against the SDK path ($na
   let server: TaskMCP;
   let release: () => void = () => {};
   const ids: Record<string, string> = {};
-  let leanAnswers = 0;
-  let sdkOnly = false;
-  const original = LegacyTaskFastPath.prototype.answer;
+  let paths: ReturnType<typeof leanSwitch>;
 
   beforeAll(async () => {
-    vi.spyOn(LegacyTaskFastPath.prototype, 'answer').mockImplementation(async function (
-      this: LegacyTaskFastPath,
-      ...args: Parameters<LegacyTaskFastPath['answer']>
-    ) {
-      if (sdkOnly) return undefined;
-      const answer = await original.apply(this, args);
-      if (answer) leanAnswers++;
-      return answer;
-    });
+    paths = leanSwitch(LegacyTaskFastPath.prototype);
     server = new TaskMCP({
       name: 'lean-legacy-diff',
       version: '1.2.3',
@@ -147,14 +103,14 @@ describe.each(engineCases)('lean 2025-11-25 task reads against the SDK path ($na
       ids[name] = result.task.taskId;
     }
     const taskOf = async (taskId: string) =>
-      messageOf((await exchange(server, { label: 'poll', taskId })).body).result;
+      messageOf((await exchange(server, requestOf({ label: 'poll', taskId }))).body).result;
     await eventually(async () => (await taskOf(ids.done!))?.status === 'completed');
     await eventually(async () => (await taskOf(ids.toolError!))?.status === 'failed');
     await eventually(async () => (await taskOf(ids.fails!))?.status === 'failed');
     await eventually(async () => (await taskOf(ids.asks!))?.status === 'input_required');
     await eventually(async () => (await taskOf(ids.hold!))?.statusMessage === 'half way (1/2)');
     await eventually(async () => (await taskOf(ids.cancelled!))?.statusMessage === 'half way (1/2)');
-    await exchange(server, { label: 'cancel', method: 'tasks/cancel', taskId: ids.cancelled! });
+    await exchange(server, requestOf({ label: 'cancel', method: 'tasks/cancel', taskId: ids.cancelled! }));
     await eventually(async () => (await taskOf(ids.cancelled!))?.status === 'cancelled');
   });
 
@@ -164,17 +120,7 @@ describe.each(engineCases)('lean 2025-11-25 task reads against the SDK path ($na
     await server?.close();
   });
 
-  async function compare(spec: Spec): Promise<{ lean: Exchange; answeredLean: boolean }> {
-    const before = leanAnswers;
-    sdkOnly = false;
-    const lean = await exchange(server, spec);
-    const answeredLean = leanAnswers > before;
-    sdkOnly = true;
-    const sdk = await exchange(server, spec);
-    sdkOnly = false;
-    expect(lean, spec.label).toEqual(sdk);
-    return { lean, answeredLean };
-  }
+  const compare = (spec: Spec) => paths.compare(server, () => requestOf(spec), spec.label);
 
   it('answers plain tasks/get of every status exactly as the SDK does, and takes them itself', async () => {
     for (const name of ['done', 'toolError', 'fails', 'asks', 'hold', 'cancelled']) {
@@ -216,12 +162,12 @@ describe.each(engineCases)('lean 2025-11-25 task reads against the SDK path ($na
   it('leaves tasks/result of a running task to the SDK', async () => {
     for (const name of ['hold', 'asks']) {
       const aborted = new AbortController();
-      const before = leanAnswers;
+      const before = paths.answers();
       const response = await server.fetch(
         requestOf({ label: name, method: 'tasks/result', taskId: ids[name]! }, aborted.signal),
       );
       expect(response.headers.get('content-type')).toBe('text/event-stream');
-      expect(leanAnswers, name).toBe(before);
+      expect(paths.answers(), name).toBe(before);
       aborted.abort();
       await response.body?.cancel();
     }

@@ -5,89 +5,34 @@
  * bad ids, foreign and unknown tasks, missing or bad tokens, an undeclared extension). Plain polls must actually be
  * answered by the lean path, or the comparison proves nothing.
  */
-import { inputRequired, ProtocolError, ProtocolErrorCode, staticTokenVerifier, TaskMCP } from 'taskmcp';
+import { inputRequired, ProtocolError, ProtocolErrorCode, TaskMCP } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TaskGetFastPath } from '../../src/wire/sdk-gaps/task-get-fast-path.js';
 import { engineCases } from '../engines.js';
 import { eventually, MODERN, TASKS } from '../helpers.js';
+import { envelope, exchange, leanSwitch, postOf, type RequestChanges, TOKENS } from './fast-path-diff.js';
 
-const TOKENS = staticTokenVerifier({
-  alice: { clientId: 'app', sub: 'alice' },
-  bob: { clientId: 'app', sub: 'bob' },
-});
-
-interface Exchange {
-  status: number;
-  headers: Array<[string, string]>;
-  body: string;
-}
-
-type Spec = {
-  label: string;
-  taskId: string;
-  token?: string | null;
-  headers?: Record<string, string | null>;
-  /** Changes to the JSON-RPC body after it is built. */
-  body?: (body: Record<string, unknown>) => unknown;
-  raw?: string;
-};
-
-const envelope = (capabilities: Record<string, unknown> = { extensions: { [TASKS]: {} } }) => ({
-  'io.modelcontextprotocol/protocolVersion': MODERN,
-  'io.modelcontextprotocol/clientInfo': { name: 'diff-test', version: '1' },
-  'io.modelcontextprotocol/clientCapabilities': capabilities,
-});
+type Spec = RequestChanges & { label: string; taskId: string };
 
 function requestOf(spec: Spec): Request {
-  const body: Record<string, unknown> = {
+  const body = {
     jsonrpc: '2.0',
     id: 7,
     method: 'tasks/get',
     params: { taskId: spec.taskId, _meta: envelope() },
   };
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': MODERN,
-    'mcp-method': 'tasks/get',
-    'mcp-name': spec.taskId,
-  };
-  if (spec.token !== null) headers.authorization = `Bearer ${spec.token ?? 'alice'}`;
-  for (const [name, value] of Object.entries(spec.headers ?? {})) {
-    if (value === null) delete headers[name];
-    else headers[name] = value;
-  }
-  const text = spec.raw ?? JSON.stringify(spec.body ? spec.body(body) : body);
-  return new Request('http://127.0.0.1/mcp', { method: 'POST', headers, body: text });
-}
-
-async function exchange(server: TaskMCP, spec: Spec): Promise<Exchange> {
-  const response = await server.fetch(requestOf(spec));
-  const headers: Array<[string, string]> = [];
-  response.headers.forEach((value, name) => {
-    headers.push([name, value]);
-  });
-  return { status: response.status, headers: headers.sort(), body: await response.text() };
+  const headers = { 'mcp-protocol-version': MODERN, 'mcp-method': 'tasks/get', 'mcp-name': spec.taskId };
+  return postOf(body, headers, spec);
 }
 
 describe.each(engineCases)('lean tasks/get against the SDK path ($name engine)', ({ engine }) => {
   let server: TaskMCP;
   let release: () => void = () => {};
   const ids: Record<string, string> = {};
-  let leanAnswers = 0;
-  let sdkOnly = false;
-  const original = TaskGetFastPath.prototype.answer;
+  let paths: ReturnType<typeof leanSwitch>;
 
   beforeAll(async () => {
-    vi.spyOn(TaskGetFastPath.prototype, 'answer').mockImplementation(async function (
-      this: TaskGetFastPath,
-      ...args: Parameters<TaskGetFastPath['answer']>
-    ) {
-      if (sdkOnly) return undefined;
-      const answer = await original.apply(this, args);
-      if (answer) leanAnswers++;
-      return answer;
-    });
+    paths = leanSwitch(TaskGetFastPath.prototype);
     server = new TaskMCP({
       name: 'lean-diff',
       version: '1.2.3',
@@ -148,12 +93,12 @@ describe.each(engineCases)('lean tasks/get against the SDK path ($name engine)',
       ids[name] = ((await response.json()) as { result: { taskId: string } }).result.taskId;
     }
     const statusOf = async (taskId: string) =>
-      JSON.parse((await exchange(server, { label: 'status', taskId })).body).result?.status;
+      JSON.parse((await exchange(server, requestOf({ label: 'status', taskId }))).body).result?.status;
     await eventually(async () => (await statusOf(ids.done!)) === 'completed');
     await eventually(async () => (await statusOf(ids.fails!)) === 'failed');
     await eventually(async () => (await statusOf(ids.asks!)) === 'input_required');
     const holdResult = async () =>
-      JSON.parse((await exchange(server, { label: 'held', taskId: ids.hold! })).body).result;
+      JSON.parse((await exchange(server, requestOf({ label: 'held', taskId: ids.hold! }))).body).result;
     await eventually(async () => (await holdResult())?.statusMessage === 'half way (1/2)');
   });
 
@@ -163,17 +108,7 @@ describe.each(engineCases)('lean tasks/get against the SDK path ($name engine)',
     await server?.close();
   });
 
-  async function compare(spec: Spec): Promise<{ lean: Exchange; answeredLean: boolean }> {
-    const before = leanAnswers;
-    sdkOnly = false;
-    const lean = await exchange(server, spec);
-    const answeredLean = leanAnswers > before;
-    sdkOnly = true;
-    const sdk = await exchange(server, spec);
-    sdkOnly = false;
-    expect(lean, spec.label).toEqual(sdk);
-    return { lean, answeredLean };
-  }
+  const compare = (spec: Spec) => paths.compare(server, () => requestOf(spec), spec.label);
 
   it('answers plain polls of every status exactly as the SDK does, and takes them itself', async () => {
     for (const name of ['done', 'fails', 'asks', 'hold']) {

@@ -54,18 +54,17 @@ interface LegacyTasks {
 
 /**
  * A `request` unit answers one HTTP request (the SDK serves this era statelessly), so notifications after the
- * `tools/call` response travel on the client's `tasks/result` stream; a `connection` relays them itself.
+ * `tools/call` response travel on the client's `tasks/result` stream; a `connection` (given its SDK server) relays
+ * them itself. Without a connection this needs no SDK server at all (the lean path creates tasks with it too).
  */
-function serveLegacyTasks(
-  server: McpServer,
+function legacyTaskCreation(
   tasks: TaskOperations,
   log: WireLogger,
-  unit: ServingUnit,
-): LegacyTasks {
+  connection?: McpServer,
+): LegacyTasks & { relaysOnConnection(taskId: string): boolean } {
   const relayed = new Set<string>();
   const closed = new AbortController();
-  if (unit === 'connection') onServerClose(server, () => closed.abort());
-  serveLegacyTaskMethods(server, { tasks, unit, log, relaysOnConnection: (taskId) => relayed.has(taskId) });
+  if (connection) onServerClose(connection, () => closed.abort());
 
   const relay = (taskId: string, run: () => Promise<void>) => {
     relayed.add(taskId);
@@ -75,34 +74,37 @@ function serveLegacyTasks(
   };
 
   return {
+    relaysOnConnection: (taskId) => relayed.has(taskId),
     async createTask(target, args, caller, params, ctx) {
       const progressToken = ctx.mcpReq._meta?.progressToken;
       // A connection also carries the task's log records, watched before its first leg can send one.
       let unwatchLogs: (() => void) | undefined;
-      const watchLogs = async (taskId: string) => {
-        unwatchLogs = await tasks.watchLogs(taskId, (entry) => {
-          sendTaskLog(server, taskId, entry).catch((error: Error) =>
-            log('debug', `task ${taskId}: log record not relayed: ${error.message}`),
-          );
+      const watchLogs =
+        connection &&
+        (async (taskId: string) => {
+          unwatchLogs = await tasks.watchLogs(taskId, (entry) => {
+            sendTaskLog(connection, taskId, entry).catch((error: Error) =>
+              log('debug', `task ${taskId}: log record not relayed: ${error.message}`),
+            );
+          });
         });
-      };
       let record: TaskRecord;
       try {
         record = await tasks.create(target, args, { ...caller, progressToken }, requestedTtl(params), {
-          beforeQueued: unit === 'connection' ? watchLogs : undefined,
+          beforeQueued: watchLogs,
         });
       } catch (error) {
         unwatchLogs?.();
         throw error;
       }
-      if (unit === 'connection') {
+      if (connection) {
         const authInfo: AuthInfo | undefined = caller.authInfo;
         relay(record.taskId, () =>
           relayForConnection(
             tasks,
             record,
             authInfo,
-            (n) => notifyOnConnection(server, n),
+            (n) => notifyOnConnection(connection, n),
             closed.signal,
           ).finally(() => unwatchLogs?.()),
         );
@@ -110,6 +112,18 @@ function serveLegacyTasks(
       return asLegacyCreateTaskResult(createTaskResult(record));
     },
   };
+}
+
+/** The era's task methods on one SDK server, and how it creates tasks there. */
+function serveLegacyTasks(
+  server: McpServer,
+  tasks: TaskOperations,
+  log: WireLogger,
+  unit: ServingUnit,
+): LegacyTasks {
+  const creation = legacyTaskCreation(tasks, log, unit === 'connection' ? server : undefined);
+  serveLegacyTaskMethods(server, { tasks, unit, log, relaysOnConnection: creation.relaysOnConnection });
+  return creation;
 }
 
 /**
@@ -131,6 +145,15 @@ export const legacyEra: WireEra = {
       createToolTask: (tool, args, caller, params, ctx) =>
         legacyTasks.createTask(tool, args, caller, params, ctx),
       requestTasks: { capability: tasksCapability, route: routeRequest, createTask: legacyTasks.createTask },
+    };
+  },
+  requestToolCalls({ tasks, log }) {
+    const { createTask } = legacyTaskCreation(tasks, log);
+    return {
+      // What a per-request SDK server reports: served statelessly, no `initialize` ever reaches it.
+      clientCapabilities: () => undefined,
+      routeToolCall: (tool, params) => routeToolCall(tool, params),
+      createToolTask: createTask,
     };
   },
 };

@@ -17,7 +17,7 @@ import {
   TASKS_EXTENSION,
   tasksExtensionRequired,
 } from '../../errors.js';
-import type { Routable, TaskOperations, WireEra } from '../era.js';
+import type { EraPorts, Routable, ServedEra, TaskOperations, WireEra } from '../era.js';
 import { asToolCallResult, serveTaskMethod } from '../sdk-gaps/index.js';
 import { createTaskResult, detailedTask } from './shapes.js';
 
@@ -117,15 +117,21 @@ export const modernEra: WireEra = {
   checksInputCapabilities: true,
   // No per-tool task field on this wire: the mode is listed under `_meta` on every era.
   listTool() {},
-  serve(server, { tasks }) {
-    serveModernTaskMethods(server, tasks);
-    return {
-      // Declared per request: there is no initialization to remember them from.
-      clientCapabilities: requestClientCapabilities,
-      routeToolCall: (tool, _params, ctx) => routeToolCall(tool, ctx),
-      async createToolTask(tool, args, caller) {
-        return asToolCallResult(createTaskResult(await tasks.create(tool, args, caller)));
-      },
-    };
+  serve(server, ports) {
+    serveModernTaskMethods(server, ports.tasks);
+    return modernToolCalls(ports);
   },
+  requestToolCalls: modernToolCalls,
 };
+
+/** How this era handles a `tools/call`: the same on an SDK server and on the lean path (no server state). */
+function modernToolCalls({ tasks }: EraPorts): ServedEra {
+  return {
+    // Declared per request: there is no initialization to remember them from.
+    clientCapabilities: requestClientCapabilities,
+    routeToolCall: (tool, _params, ctx) => routeToolCall(tool, ctx),
+    async createToolTask(tool, args, caller) {
+      return asToolCallResult(createTaskResult(await tasks.create(tool, args, caller)));
+    },
+  };
+}

@@ -19,27 +19,12 @@
  * `{ result, jsonrpc, id }` (no event id: the fallback has no event store). test/server/legacy-task-fast-path.test.ts
  * compares both paths byte for byte.
  */
-import {
-  type AuthInfo,
-  classifyInboundRequest,
-  isJsonContentType,
-  type ServerContext,
-} from '@modelcontextprotocol/server';
+import type { AuthInfo, ServerContext } from '@modelcontextprotocol/server';
 import { traceRequest } from '../../tracing/spans.js';
 import type { TaskOperations } from '../era.js';
-import { isPlainObject } from '../json-body.js';
 import { legacyTask, taskPayload } from '../legacy/shapes.js';
-import { hasExactly, ownedTask, PLAIN_TASK_ID } from './task-get-fast-path.js';
-
-const LEGACY_REVISION = '2025-11-25';
-
-/** The headers of the SDK stateless transport's SSE answer to a POST. */
-const SSE_HEADERS = {
-  'content-type': 'text/event-stream',
-  'cache-control': 'no-cache, no-transform',
-  connection: 'keep-alive',
-  'x-accel-buffering': 'no',
-} as const;
+import { hasExactly, plainLegacyRequest, sseAnswer } from './plain-requests.js';
+import { ownedTask, PLAIN_TASK_ID } from './task-get-fast-path.js';
 
 export interface LegacyTaskFastPathDeps {
   tasks: Pick<TaskOperations, 'find'>;
@@ -69,37 +54,15 @@ export class LegacyTaskFastPath {
     const result = await traceRequest(ctx, { taskId }, async () =>
       method === 'tasks/get' ? legacyTask(record) : taskPayload(record),
     );
-    const event = `event: message\ndata: ${JSON.stringify({ result, jsonrpc: '2.0', id })}\n\n`;
-    return new Response(event, { status: 200, headers: SSE_HEADERS });
+    return sseAnswer(result, id);
   }
 }
 
 /** The `tasks/get` or `tasks/result` of a 2025-11-25 request the SDK's stateless fallback would accept as is. */
 function plainTaskRead(request: Request, body: unknown): LegacyTaskRead | undefined {
-  if (request.method !== 'POST' || !isPlainObject(body)) return undefined;
-  const { method } = body;
-  if (method !== 'tasks/get' && method !== 'tasks/result') return undefined;
-  const { headers } = request;
-  const accept = headers.get('accept');
-  if (
-    headers.get('mcp-protocol-version') !== LEGACY_REVISION ||
-    headers.has('mcp-method') ||
-    headers.has('mcp-name') ||
-    headers.has('mcp-session-id') ||
-    !accept?.includes('application/json') ||
-    !accept.includes('text/event-stream') ||
-    !isJsonContentType(headers.get('content-type'))
-  ) {
-    return undefined;
-  }
-  if (!hasExactly(body, ['jsonrpc', 'id', 'method', 'params']) || body.jsonrpc !== '2.0') return undefined;
-  const { id, params } = body;
-  if (typeof id !== 'string' && !Number.isSafeInteger(id)) return undefined;
-  if (!isPlainObject(params) || !hasExactly(params, ['taskId'])) return undefined;
-  const { taskId } = params;
+  const plain = plainLegacyRequest(request, body, ['tasks/get', 'tasks/result']);
+  if (!plain || !hasExactly(plain.params, ['taskId'])) return undefined;
+  const { taskId } = plain.params;
   if (typeof taskId !== 'string' || !PLAIN_TASK_ID.test(taskId)) return undefined;
-  // The SDK's own era classification, as its entry runs it.
-  const route = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: LEGACY_REVISION, body });
-  if (route.kind !== 'legacy') return undefined;
-  return { method, taskId, id: id as string | number };
+  return { method: plain.method as LegacyTaskRead['method'], taskId, id: plain.id };
 }

@@ -17,24 +17,12 @@
  * fields, then `resultType: "complete"`, then `_meta` with the server's identity; `{ result, jsonrpc, id }`, 200,
  * `content-type: application/json`. test/server/task-get-fast-path.test.ts compares both paths byte for byte.
  */
-import {
-  type AuthInfo,
-  CLIENT_CAPABILITIES_META_KEY,
-  CLIENT_INFO_META_KEY,
-  classifyInboundRequest,
-  isJsonContentType,
-  isSpecType,
-  PROTOCOL_VERSION_META_KEY,
-  SERVER_INFO_META_KEY,
-  type ServerContext,
-} from '@modelcontextprotocol/server';
-import { TASKS_EXTENSION } from '../../errors.js';
+import { type AuthInfo, SERVER_INFO_META_KEY, type ServerContext } from '@modelcontextprotocol/server';
 import { traceRequest } from '../../tracing/spans.js';
 import type { TaskOperations } from '../era.js';
-import { isPlainObject } from '../json-body.js';
 import { detailedTask } from '../modern/shapes.js';
+import { hasExactly, jsonAnswer, plainModernRequest } from './plain-requests.js';
 
-const MODERN_REVISION = '2026-07-28';
 /** Task ids this path takes: taskmcp's own (and nothing an `Mcp-Name` header would need to encode). */
 export const PLAIN_TASK_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -87,62 +75,14 @@ export class TaskGetFastPath {
       resultType: 'complete',
       _meta: { [SERVER_INFO_META_KEY]: this.deps.info },
     }));
-    return new Response(JSON.stringify({ result, jsonrpc: '2.0', id }), {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-    });
+    return jsonAnswer(result, id);
   }
 }
 
 /** The task id of a `tasks/get` the SDK would accept as is, or `undefined`. */
 function plainTaskGet(request: Request, body: unknown): string | undefined {
-  if (request.method !== 'POST' || !isPlainObject(body) || body.method !== 'tasks/get') return undefined;
-  const { headers } = request;
-  const taskId = isPlainObject(body.params) ? body.params.taskId : undefined;
-  if (typeof taskId !== 'string' || !PLAIN_TASK_ID.test(taskId)) return undefined;
-  if (
-    headers.get('mcp-method') !== 'tasks/get' ||
-    headers.get('mcp-protocol-version') !== MODERN_REVISION ||
-    headers.get('mcp-name') !== taskId ||
-    !isJsonContentType(headers.get('content-type'))
-  ) {
-    return undefined;
-  }
-  if (!hasExactly(body, ['jsonrpc', 'id', 'method', 'params']) || body.jsonrpc !== '2.0') return undefined;
-  if (typeof body.id !== 'string' && !Number.isSafeInteger(body.id)) return undefined;
-  const params = body.params as Record<string, unknown>;
-  if (!hasExactly(params, ['taskId', '_meta']) || !isPlainObject(params._meta)) return undefined;
-  if (!isBareEnvelope(params._meta)) return undefined;
-  // The SDK's own era classification (envelope keys, header against body), as its entry runs it.
-  const route = classifyInboundRequest({
-    httpMethod: 'POST',
-    protocolVersionHeader: MODERN_REVISION,
-    mcpMethodHeader: 'tasks/get',
-    mcpNameHeader: taskId,
-    body,
-  });
-  if (route.kind !== 'modern' || route.messageKind !== 'request') return undefined;
-  if (route.classification.revision !== MODERN_REVISION) return undefined;
-  return taskId;
-}
-
-/** `_meta` holding only the envelope, each part valid, declaring the tasks extension (else the SDK's -32021). */
-function isBareEnvelope(meta: Record<string, unknown>): boolean {
-  if (!hasExactly(meta, [PROTOCOL_VERSION_META_KEY, CLIENT_INFO_META_KEY, CLIENT_CAPABILITIES_META_KEY])) {
-    return false;
-  }
-  const capabilities = meta[CLIENT_CAPABILITIES_META_KEY];
-  return (
-    meta[PROTOCOL_VERSION_META_KEY] === MODERN_REVISION &&
-    isSpecType.Implementation(meta[CLIENT_INFO_META_KEY]) &&
-    isSpecType.ClientCapabilities(capabilities) &&
-    isPlainObject(capabilities.extensions) &&
-    isPlainObject(capabilities.extensions[TASKS_EXTENSION])
-  );
-}
-
-/** Whether `value` has exactly these own keys. */
-export function hasExactly(value: Record<string, unknown>, keys: readonly string[]): boolean {
-  const own = Object.keys(value);
-  return own.length === keys.length && keys.every((key) => Object.hasOwn(value, key));
+  const plain = plainModernRequest(request, body, 'tasks/get', (params) => params.taskId);
+  if (!plain || !hasExactly(plain.params, ['taskId', '_meta'])) return undefined;
+  const { taskId } = plain.params;
+  return typeof taskId === 'string' && PLAIN_TASK_ID.test(taskId) ? taskId : undefined;
 }

@@ -45,11 +45,22 @@ export function serveToolCalls(
   isTool: (name: string) => boolean,
 ): void {
   server.server.setRequestHandler('tools/call', (request, ctx) =>
-    traceRequest(
-      ctx as ServerContext,
-      { tool: isTool(request.params.name) ? request.params.name : undefined },
-      () => dispatch(request.params, ctx as ServerContext),
-    ),
+    tracedToolCall(request.params, ctx as ServerContext, dispatch, isTool),
+  );
+}
+
+/** One `tools/call` dispatched in its request span: on an SDK server, and on the lean path (task-create-fast-path.ts). */
+export function tracedToolCall(
+  params: CallToolRequest['params'],
+  ctx: ServerContext,
+  dispatch: (
+    params: CallToolRequest['params'],
+    ctx: ServerContext,
+  ) => Promise<CallToolResult | InputRequiredResult>,
+  isTool: (name: string) => boolean,
+): Promise<CallToolResult | InputRequiredResult> {
+  return traceRequest(ctx, { tool: isTool(params.name) ? params.name : undefined }, () =>
+    dispatch(params, ctx),
   );
 }
 

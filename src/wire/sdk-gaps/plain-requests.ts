@@ -1,0 +1,159 @@
+/**
+ * The request shapes the lean paths take (task-get-fast-path.ts, legacy-task-fast-path.ts,
+ * task-create-fast-path.ts): plain requests the SDK is proven to accept exactly as sent, checked here once.
+ *
+ * Gap: `createMcpHandler` (`@modelcontextprotocol/server` 2.4) has no seam to serve one method without building a
+ * server per request (typescript-sdk #2189 tracking), and it does not export its standard-header check
+ * (`validateStandardRequestHeaders`; no upstream issue filed). So a lean path proves acceptance from the outside: the
+ * headers say exactly what the body says, the body has exactly the expected keys, and the SDK's own era
+ * classification (`classifyInboundRequest`) agrees. Anything else is left to the SDK, which gives its own answer.
+ */
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  classifyInboundRequest,
+  isJsonContentType,
+  isSpecType,
+  PROTOCOL_VERSION_META_KEY,
+} from '@modelcontextprotocol/server';
+import { TASKS_EXTENSION } from '../../errors.js';
+import { isPlainObject } from '../json-body.js';
+
+export const MODERN_REVISION = '2026-07-28';
+export const LEGACY_REVISION = '2025-11-25';
+
+/** A plain JSON-RPC request: exactly `jsonrpc`, `id`, `method`, `params`, with an object `params`. */
+export interface PlainRequest {
+  id: string | number;
+  method: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * A 2026-07-28 `method` request the SDK accepts as sent: a JSON POST whose `MCP-Protocol-Version`, `Mcp-Method` and
+ * `Mcp-Name` (equal to `name`, never encoded) say what the body says, with exactly the four JSON-RPC keys, whose
+ * `params._meta` is the bare envelope declaring the tasks extension, and that the SDK classifies as a modern request.
+ * `name` is the `Mcp-Name` the body names (already checked plain by the caller). The caller checks the other params.
+ */
+export function plainModernRequest(
+  request: Request,
+  body: unknown,
+  method: string,
+  name: (params: Record<string, unknown>) => unknown,
+): PlainRequest | undefined {
+  if (request.method !== 'POST' || !isPlainObject(body) || body.method !== method) return undefined;
+  const plain = plainBody(body);
+  if (!plain) return undefined;
+  const mcpName = name(plain.params);
+  const { headers } = request;
+  if (
+    typeof mcpName !== 'string' ||
+    headers.get('mcp-method') !== method ||
+    headers.get('mcp-protocol-version') !== MODERN_REVISION ||
+    headers.get('mcp-name') !== mcpName ||
+    !isJsonContentType(headers.get('content-type'))
+  ) {
+    return undefined;
+  }
+  const meta = plain.params._meta;
+  if (!isPlainObject(meta) || !isBareEnvelope(meta)) return undefined;
+  // The SDK's own era classification (envelope keys, header against body), as its entry runs it.
+  const route = classifyInboundRequest({
+    httpMethod: 'POST',
+    protocolVersionHeader: MODERN_REVISION,
+    mcpMethodHeader: method,
+    mcpNameHeader: mcpName,
+    body,
+  });
+  if (route.kind !== 'modern' || route.messageKind !== 'request') return undefined;
+  if (route.classification.revision !== MODERN_REVISION) return undefined;
+  return plain;
+}
+
+/**
+ * A stateless 2025-11-25 request (one of `methods`) the SDK's legacy fallback accepts as sent: a JSON POST with an
+ * `Accept` naming both JSON and SSE (the transport's own substring test), `MCP-Protocol-Version: 2025-11-25`, no
+ * 2026-07-28 or session header, exactly the four JSON-RPC keys, and classified 2025-era by the SDK.
+ */
+export function plainLegacyRequest(
+  request: Request,
+  body: unknown,
+  methods: readonly string[],
+): PlainRequest | undefined {
+  if (request.method !== 'POST' || !isPlainObject(body) || !methods.includes(body.method as string)) {
+    return undefined;
+  }
+  const { headers } = request;
+  const accept = headers.get('accept');
+  if (
+    headers.get('mcp-protocol-version') !== LEGACY_REVISION ||
+    headers.has('mcp-method') ||
+    headers.has('mcp-name') ||
+    headers.has('mcp-session-id') ||
+    !accept?.includes('application/json') ||
+    !accept.includes('text/event-stream') ||
+    !isJsonContentType(headers.get('content-type'))
+  ) {
+    return undefined;
+  }
+  const plain = plainBody(body);
+  if (!plain) return undefined;
+  // The SDK's own era classification, as its entry runs it.
+  const route = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: LEGACY_REVISION, body });
+  return route.kind === 'legacy' ? plain : undefined;
+}
+
+/** Exactly `jsonrpc: "2.0"`, a string or safe-integer `id`, `method` and object `params`. */
+function plainBody(body: Record<string, unknown>): PlainRequest | undefined {
+  if (!hasExactly(body, ['jsonrpc', 'id', 'method', 'params']) || body.jsonrpc !== '2.0') return undefined;
+  const { id, params } = body;
+  if (typeof id !== 'string' && !Number.isSafeInteger(id)) return undefined;
+  if (!isPlainObject(params)) return undefined;
+  return { id: id as string | number, method: body.method as string, params };
+}
+
+/** `_meta` holding only the envelope, each part valid, declaring the tasks extension (else the SDK's -32021). */
+function isBareEnvelope(meta: Record<string, unknown>): boolean {
+  if (!hasExactly(meta, [PROTOCOL_VERSION_META_KEY, CLIENT_INFO_META_KEY, CLIENT_CAPABILITIES_META_KEY])) {
+    return false;
+  }
+  const capabilities = meta[CLIENT_CAPABILITIES_META_KEY];
+  return (
+    meta[PROTOCOL_VERSION_META_KEY] === MODERN_REVISION &&
+    isSpecType.Implementation(meta[CLIENT_INFO_META_KEY]) &&
+    isSpecType.ClientCapabilities(capabilities) &&
+    isPlainObject(capabilities.extensions) &&
+    isPlainObject(capabilities.extensions[TASKS_EXTENSION])
+  );
+}
+
+/** Whether `value` has exactly these own keys. */
+export function hasExactly(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  const own = Object.keys(value);
+  return own.length === keys.length && keys.every((key) => Object.hasOwn(value, key));
+}
+
+/** The SDK's 2026-07-28 answer to a request: `{ result, jsonrpc, id }` as JSON, 200. */
+export function jsonAnswer(result: unknown, id: string | number): Response {
+  return new Response(JSON.stringify({ result, jsonrpc: '2.0', id }), {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+/** The headers of the SDK stateless transport's SSE answer to a POST. */
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+} as const;
+
+/**
+ * What the SDK's stateless 2025-11-25 transport sends for a request: 200, its four SSE headers, and one `message`
+ * event holding `{ result, jsonrpc, id }` (no event id: the fallback has no event store).
+ */
+export function sseAnswer(result: unknown, id: string | number): Response {
+  const event = `event: message\ndata: ${JSON.stringify({ result, jsonrpc: '2.0', id })}\n\n`;
+  return new Response(event, { status: 200, headers: SSE_HEADERS });
+}
