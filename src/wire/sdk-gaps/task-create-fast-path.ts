@@ -120,6 +120,12 @@ export class TaskCreateFastPath {
     request: Request,
     body: unknown,
   ): { era: 'modern' | 'legacy'; id: string | number; params: CallParams } | undefined {
+    // First what is cheap to tell: most calls this path leaves (to a foreground tool) go no further.
+    if (!isPlainObject(body) || body.method !== 'tools/call' || !isPlainObject(body.params)) return undefined;
+    const { name } = body.params;
+    if (typeof name !== 'string' || !PLAIN_TOOL_NAME.test(name) || !this.deps.calls.takes(name)) {
+      return undefined;
+    }
     const modern = plainModernRequest(request, body, 'tools/call', (params) => params.name);
     if (modern) return this.plainParams(modern, 'modern', ['_meta']);
     if (!this.deps.legacy) return undefined;
@@ -128,14 +134,13 @@ export class TaskCreateFastPath {
     return this.plainParams(legacy, 'legacy', ['task']);
   }
 
-  /** `name` (a tool this path takes), `arguments` (an object, optional) and exactly the era's other keys. */
+  /** `name` (checked above), `arguments` (an object, optional) and exactly the era's other keys. */
   private plainParams(
     plain: PlainRequest,
     era: 'modern' | 'legacy',
     eraKeys: readonly string[],
   ): { era: 'modern' | 'legacy'; id: string | number; params: CallParams } | undefined {
     const { params } = plain;
-    const { name } = params;
     const keys = Object.hasOwn(params, 'arguments')
       ? ['name', 'arguments', ...eraKeys]
       : ['name', ...eraKeys];
@@ -145,8 +150,6 @@ export class TaskCreateFastPath {
     ) {
       return undefined;
     }
-    if (typeof name !== 'string' || !PLAIN_TOOL_NAME.test(name) || !this.deps.calls.takes(name))
-      return undefined;
     return { era, id: plain.id, params: params as CallParams };
   }
 }
