@@ -8,8 +8,9 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } f
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ProtocolError, TaskMCP, ToolError } from 'taskmcp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { TaskCreateFastPath } from '../../src/wire/sdk-gaps/task-create-fast-path.js';
 import { registerTracedTools, type TracedJobView } from '../fixtures/traced-tools.js';
 import { eventually, rpc, serveOverHttp, untilStatus } from '../helpers.js';
 import { CallToolResultSchema, CreateTaskResultSchema, connectV1Http } from '../legacy/v1-client.js';
@@ -178,6 +179,54 @@ describe('OpenTelemetry spans', () => {
     );
     expect(get.kind).toBe(SpanKind.SERVER);
     expect(get.attributes['mcp.method.name']).toBe('tasks/get');
+  });
+
+  it('traces a task the lean creating path takes exactly as the SDK path does', async () => {
+    // A plain creation (trace context in the HTTP header, not in _meta) is taken by the lean path; the same call with
+    // the lean path stepped aside goes through the SDK's handler. Both must open the same spans.
+    let sdkOnly = false;
+    let leanAnswers = 0;
+    const original = TaskCreateFastPath.prototype.answer;
+    const spy = vi.spyOn(TaskCreateFastPath.prototype, 'answer').mockImplementation(async function (
+      this: TaskCreateFastPath,
+      ...args: Parameters<TaskCreateFastPath['answer']>
+    ) {
+      if (sdkOnly) return undefined;
+      const answer = await original.apply(this, args);
+      if (answer) leanAnswers++;
+      return answer;
+    });
+    const traced = async (id: string) => {
+      const client = clientSpan(`call ${id}`);
+      const headers = { traceparent: client.traceparent };
+      const created = await rpc(url, 'tools/call', { name: 'traced_job', arguments: {} }, { id, headers });
+      const taskId = created.result?.taskId as string;
+      await untilStatus(url, taskId, ['completed']);
+      const call = await named('tools/call traced_job', taskId);
+      const create = await named('create_task traced_job', taskId);
+      const leg = await named('execute_tool traced_job', taskId);
+      expect(call.spanContext().traceId).toBe(client.traceId);
+      expect(parentOf(call)).toBe(client.spanId);
+      expect(parentOf(create)).toBe(call.spanContext().spanId);
+      expect(parentOf(leg)).toBe(call.spanContext().spanId);
+      const shape = (span: ReadableSpan) => ({
+        name: span.name,
+        kind: span.kind,
+        status: span.status,
+        attributes: { ...span.attributes, 'taskmcp.task.id': 'TASK', 'jsonrpc.request.id': 'ID' },
+      });
+      return [shape(call), shape(create)];
+    };
+    try {
+      const lean = await traced('lean-1');
+      expect(leanAnswers, 'the lean path took the call').toBe(1);
+      sdkOnly = true;
+      const sdk = await traced('sdk-1');
+      expect(leanAnswers).toBe(1);
+      expect(lean).toEqual(sdk);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('traces tasks/update and tasks/cancel; a later leg is still a child of the creating request', async () => {
