@@ -124,9 +124,7 @@ export class RedisTaskEngine extends ComposedTaskEngine {
     const multi = this.legs.transaction();
     this.records.queueInsert(multi, record, context, limits);
     this.legs.queueAdd(multi, { taskId: record.taskId, leg: 1, attempt: 1 }, { record, context });
-    const replies = await multi.exec();
-    if (!replies) throw new Error(`Creating task ${record.taskId} was aborted.`);
-    const [[insertError, inserted], [queueError]] = replies as [
+    const [[insertError, inserted], [queueError]] = (await multi.exec()) as [
       [Error | null, unknown],
       [Error | null, unknown],
     ];

@@ -1,7 +1,7 @@
 import { type ConnectionOptions, Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { LegDelivery, LegPreload, QueuedLeg, TaskQueue } from '../seams.js';
-import type { ScriptTransaction } from './scripts.js';
+import { ScriptTransaction, scriptsOf } from './transaction.js';
 
 export interface BullMQTaskQueueOptions {
   /** BullMQ key prefix (hash-tagged per server, see keys.ts). */
@@ -68,7 +68,7 @@ export class BullMQTaskQueue implements TaskQueue {
 
   /**
    * A MULTI on the transaction connection (see {@link BullMQTaskQueueOptions.transactionConnection}), opened by the
-   * first creation: a process that only runs legs never opens it.
+   * first creation: a process that only runs legs never opens it. Sent without ioredis's `multi()` (transaction.ts).
    */
   transaction(): ScriptTransaction {
     this.queue();
@@ -76,11 +76,15 @@ export class BullMQTaskQueue implements TaskQueue {
       const transactionRedis = this.options.transactionConnection?.() ?? this.connection.duplicate();
       // BullMQ defined its scripts on the shared connection; the one that adds a job is all a creation needs.
       for (const [name, script] of Object.entries(scriptsOf(this.connection))) {
-        if (name.startsWith(ADD_JOB_SCRIPT)) transactionRedis.defineCommand(name, script);
+        if (name.startsWith(ADD_JOB_SCRIPT))
+          transactionRedis.defineCommand(name, {
+            lua: script.lua,
+            numberOfKeys: script.numberOfKeys ?? undefined,
+          });
       }
       this.transactionRedis = transactionRedis;
     }
-    return this.transactionRedis.multi() as ScriptTransaction;
+    return new ScriptTransaction(this.transactionRedis);
   }
 
   /**
@@ -92,15 +96,8 @@ export class BullMQTaskQueue implements TaskQueue {
     const entry = new Job(this.queue(), 'leg', data, jobOptions(job), jobIdFor(job));
     // BullMQ queues its script through `runCommand` (as on the transactions of the clients it wraps), synchronously;
     // the outcome is read from `multi.exec()`.
-    const commands = multi as unknown as Record<string, (args: unknown[]) => unknown>;
     const runner = {
-      runCommand(name: string, args: unknown[]) {
-        const command = commands[name];
-        if (!command)
-          throw new Error(`BullMQ's script ${name} is not defined on the transaction connection.`);
-        command.call(multi, args);
-        return multi;
-      },
+      runCommand: (name: string, args: Array<string | number | Buffer>) => multi.script(name, args),
     };
     void entry.addJob(runner as never).catch(() => {});
   }
@@ -208,12 +205,6 @@ export class BullMQTaskQueue implements TaskQueue {
 
 /** The BullMQ script a first leg is queued with (named `addStandardJob:<BullMQ version>`). */
 const ADD_JOB_SCRIPT = 'addStandardJob';
-
-/** The Lua scripts defined on an ioredis connection (ioredis keeps them, with their sources, in `scriptsSet`). */
-function scriptsOf(redis: Redis): Record<string, { lua: string; numberOfKeys?: number }> {
-  return (redis as unknown as { scriptsSet: Record<string, { lua: string; numberOfKeys?: number }> })
-    .scriptsSet;
-}
 
 /** A job's data: the leg, and for a first leg the task as created. */
 interface LegData extends QueuedLeg {

@@ -1,11 +1,11 @@
 /**
  * The Lua scripts behind the Redis store: one script per transition, so each is one round trip and atomic.
  * They are defined as commands on the connection, which ioredis sends as EVALSHA (the source once per server),
- * and which also work inside a MULTI (creation queues the first leg in the same transaction).
+ * and which creation also sends inside a MULTI with its first leg (see transaction.ts).
  *
  * The scripts build owner keys from `ownerPrefix` (all keys share one hash tag, so they stay in one Cluster slot).
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /** Remove ended tasks whose retention passed from their owner's listing (at most ARGV max per call). */
 const PRUNE = `
@@ -85,11 +85,6 @@ export interface ScriptCommands {
   taskmcpCompareAndSet(...keysThenArgs: Args): Promise<number | string | null>;
   taskmcpDueForCheck(...keysThenArgs: Args): Promise<string[]>;
 }
-
-/** The same commands queued on a MULTI or pipeline. */
-export type ScriptTransaction = ChainableCommander & {
-  [K in keyof ScriptCommands]: (...args: Args) => unknown;
-};
 
 export function withScripts(redis: Redis): Redis & ScriptCommands {
   const scripted = redis as Redis & Partial<ScriptCommands>;

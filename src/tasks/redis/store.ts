@@ -4,7 +4,8 @@ import { decodeCursor, isAfter, pageOf, positionOf, type TaskPage } from '../lis
 import { matchesQuery, type RecentQuery, TaskLimitError, type TaskLimits, type TaskStore } from '../seams.js';
 import type { TaskRecord } from '../types.js';
 import type { RedisKeys } from './keys.js';
-import { type ScriptCommands, type ScriptTransaction, withScripts } from './scripts.js';
+import { type ScriptCommands, withScripts } from './scripts.js';
+import type { ScriptTransaction } from './transaction.js';
 
 const MAX_CONFLICT_RETRIES = 50;
 /** Owner-set entries read per round trip while filling a page. */
@@ -39,12 +40,16 @@ export class RedisTaskStore implements TaskStore {
   }
 
   async insert(record: TaskRecord, context: string, limits: TaskLimits = {}): Promise<void> {
-    checkInserted(record, limits, await this.insertScript(this.redis, record, context, limits));
+    checkInserted(
+      record,
+      limits,
+      await this.redis.taskmcpInsert(...this.insertArgs(record, context, limits)),
+    );
   }
 
   /** Queue the insert on a transaction (see {@link insert}); check its reply with {@link checkInserted}. */
   queueInsert(multi: ScriptTransaction, record: TaskRecord, context: string, limits: TaskLimits): void {
-    void this.insertScript(multi, record, context, limits);
+    void multi.script('taskmcpInsert', this.insertArgs(record, context, limits));
   }
 
   async get(taskId: string): Promise<TaskRecord | null> {
@@ -195,13 +200,9 @@ export class RedisTaskStore implements TaskStore {
     this.remembered.clear();
   }
 
-  private insertScript(
-    target: Pick<ScriptCommands, 'taskmcpInsert'> | ScriptTransaction,
-    record: TaskRecord,
-    context: string,
-    limits: TaskLimits,
-  ): Promise<unknown> | unknown {
-    return target.taskmcpInsert(
+  /** The insert script's keys and arguments. */
+  private insertArgs(record: TaskRecord, context: string, limits: TaskLimits): Array<string | number> {
+    return [
       this.keys.task(record.taskId),
       this.keys.context(record.taskId),
       this.keys.owner(record.owner),
@@ -216,7 +217,7 @@ export class RedisTaskStore implements TaskStore {
       limits.perOwner ?? -1,
       limits.total ?? -1,
       this.keys.ownerPrefix,
-    );
+    ];
   }
 
   private remember(taskId: string, raw: string): void {
