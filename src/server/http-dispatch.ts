@@ -1,51 +1,49 @@
 /**
- * Where an MCP request over HTTP goes, in order: authentication; the body, read and parsed once; the lean
- * 2026-07-28 `tasks/get` path; the lean task-creating `tools/call` path (2026-07-28, and 2025-11-25 when served
- * statelessly); 2025-11-25 traffic to its sessions (when on) or, stateless, the lean `tasks/get` and
- * ended-task `tasks/result` path and a client's answer to a task's input request; task listens; and everything else
- * to the SDK's handler. The SDK handler and the sessions are made on the first request, once the server has started.
+ * Where an MCP request over HTTP goes, in order: authentication; the body, read and parsed once; each served era's
+ * lean answers (`WireEra.statelessShortcuts`: polls and task creation without a per-request SDK server, and the like);
+ * the requests of an era whose clients keep sessions, to their session (when the `sessions` option is on); task
+ * listens; and everything else to the SDK's handler. Nothing here names an era: wire/eras.ts lists them. The SDK
+ * handler, the shortcuts and the sessions are made on the first request, once the server has started.
  */
 import {
   createMcpHandler,
-  isLegacyRequest,
   type McpHandlerRequestOptions,
   type McpHttpHandler,
   requireBearerAuth,
 } from '@modelcontextprotocol/server';
 import type { SnapshotCodec } from '../context/encryption.js';
 import type { TaskEngine } from '../tasks/engine.js';
-import { acceptInputAnswer } from '../wire/legacy/index.js';
-import { LegacyTaskFastPath } from '../wire/sdk-gaps/legacy-task-fast-path.js';
-import { TaskCreateFastPath } from '../wire/sdk-gaps/task-create-fast-path.js';
-import { TaskGetFastPath } from '../wire/sdk-gaps/task-get-fast-path.js';
+import type { HttpShortcut, WireEra } from '../wire/era.js';
+import { ERAS, servedEras } from '../wire/eras.js';
 import type { ServerLogger } from './logger.js';
 import type { TaskMCPOptions } from './options.js';
 import { readRequestBody } from './request-body.js';
 import { buildSdkServer, leanTaskCalls, type ServerInternals } from './sdk-server.js';
-import { LegacySessions } from './sessions.js';
+import { HttpSessions } from './sessions.js';
 import type { TaskListens } from './task-listen.js';
 
 export interface HttpDispatchDeps {
   options: Pick<TaskMCPOptions, 'auth' | 'sessions'>;
   /** The started server (starting it on the first call). */
   internals(): Promise<ServerInternals>;
-  /** The started server's engine (2025-11-25 session streams keep their events on it). */
+  /** The started server's engine (session streams keep their events on it). */
   engine(): TaskEngine;
   taskListens: TaskListens;
   snapshots: SnapshotCodec;
   log: ServerLogger;
 }
 
+/** The era served over HTTP sessions when they are on, and its sessions. */
+interface SessionServing {
+  owns: NonNullable<WireEra['httpSessions']>['owns'];
+  sessions: HttpSessions;
+}
+
 export class HttpDispatch {
   private handler?: McpHttpHandler;
-  /** 2025-11-25 sessions over HTTP; absent when the `sessions` option turns them off (stateless serving). */
-  private sessions?: LegacySessions;
-  /** Answers plain 2026-07-28 `tasks/get` polls without the SDK handler (see task-get-fast-path.ts). */
-  private taskGets?: TaskGetFastPath;
-  /** Creates tasks for plain task-augmented `tools/call`s without the SDK handler (see task-create-fast-path.ts). */
-  private taskCreates?: TaskCreateFastPath;
-  /** Answers plain stateless 2025-11-25 `tasks/get` and ended-task `tasks/result` (see legacy-task-fast-path.ts). */
-  private legacyTaskReads?: LegacyTaskFastPath;
+  /** Absent when the `sessions` option is off (every era served statelessly). */
+  private sessionful?: SessionServing;
+  private shortcuts?: HttpShortcut[];
 
   constructor(private readonly deps: HttpDispatchDeps) {}
 
@@ -62,28 +60,15 @@ export class HttpDispatch {
     const read = await readRequestBody(request, options.parsedBody);
     if ('response' in read) return read.response;
     const { parsedBody } = read;
-    const internals = await deps.internals();
-    this.taskGets ??= new TaskGetFastPath(internals);
-    const polled = await this.taskGets.answer(read.request, parsedBody, authInfo);
-    if (polled) return polled;
-    this.taskCreates ??= new TaskCreateFastPath({
-      ...internals,
-      calls: leanTaskCalls(internals),
-      legacy: !this.sessions,
-    });
-    const created = await this.taskCreates.answer(read.request, parsedBody, authInfo);
-    if (created) return created;
-    const passed = { ...options, authInfo, parsedBody };
-    if (this.sessions) {
-      if (await isLegacyRequest(read.request, parsedBody)) return this.sessions.handle(read.request, passed);
-    } else {
-      this.legacyTaskReads ??= new LegacyTaskFastPath(internals);
-      const taskRead = await this.legacyTaskReads.answer(read.request, parsedBody, authInfo);
-      if (taskRead) return taskRead;
-      // A 2025-11-25 client's answer to a task's input request: no SDK server is waiting for it (stateless serving).
-      const { tasks } = internals;
-      const answered = await acceptInputAnswer(read.request, parsedBody, authInfo, tasks, deps.log);
+    this.shortcuts ??= await this.statelessShortcuts();
+    for (const shortcut of this.shortcuts) {
+      const answered = await shortcut(read.request, parsedBody, authInfo);
       if (answered) return answered;
+    }
+    const passed = { ...options, authInfo, parsedBody };
+    const { sessionful } = this;
+    if (sessionful && (await sessionful.owns(read.request, parsedBody))) {
+      return sessionful.sessions.handle(read.request, passed);
     }
     return deps.taskListens.handle(read.request, parsedBody, authInfo, (sdkRequest) =>
       handler.fetch(sdkRequest, passed),
@@ -91,8 +76,17 @@ export class HttpDispatch {
   }
 
   async close(): Promise<void> {
-    await this.sessions?.close();
+    await this.sessionful?.sessions.close();
     await this.handler?.close();
+  }
+
+  /** The lean answers of every era served statelessly, in the order wire/eras.ts lists the eras. */
+  private async statelessShortcuts(): Promise<HttpShortcut[]> {
+    const internals = await this.deps.internals();
+    const ports = { ...internals, calls: leanTaskCalls(internals) };
+    return Object.values(ERAS)
+      .filter((era) => !(this.sessionful && era.httpSessions))
+      .flatMap((era) => era.statelessShortcuts(ports));
   }
 
   private async sdkHandler(): Promise<McpHttpHandler> {
@@ -100,19 +94,24 @@ export class HttpDispatch {
     const { deps } = this;
     const internals = await deps.internals();
     const { sessions = false } = deps.options;
-    if (sessions && !this.sessions) {
-      const build = () => buildSdkServer(internals, 'legacy', 'connection');
+    const sessionEra = sessions ? servedEras().find((era) => ERAS[era]?.httpSessions) : undefined;
+    if (sessions && sessionEra && !this.sessionful) {
+      const build = () => buildSdkServer(internals, sessionEra, 'connection');
       const events = { engine: deps.engine(), codec: deps.snapshots };
-      this.sessions = new LegacySessions(build, sessions === true ? {} : sessions, deps.log, events);
+      this.sessionful = {
+        owns: ERAS[sessionEra]!.httpSessions!.owns,
+        sessions: new HttpSessions(build, sessions === true ? {} : sessions, deps.log, events),
+      };
     }
-    // With sessions, 2025-11-25 traffic never reaches this handler (fetch routes it with isLegacyRequest).
     this.handler ??= createMcpHandler(
       ({ era, requestInfo }) => {
         deps.taskListens.gate.admit(era, requestInfo);
         return buildSdkServer(internals, era);
       },
       {
-        legacy: sessions ? 'reject' : 'stateless',
+        // The SDK's switch for the 2025-11-25 era: served statelessly here unless its requests go to sessions
+        // (fetch routes them there first) or it is not served at all.
+        legacy: ERAS.legacy && sessionEra !== 'legacy' ? 'stateless' : 'reject',
         onerror: (error) => deps.log('debug', `http: ${error.message}`),
       },
     );

@@ -12,15 +12,14 @@ import { callerDetails } from '../context/capture.js';
 import { runWithContext } from '../context/context.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
 import { TASK_MODE_META } from '../protocol.js';
-import type { Route, ServedEra, ServingUnit, WireEra } from '../wire/era.js';
-import { eraFor } from '../wire/eras.js';
+import type { LeanTaskCalls, Route, ServedEra, ServingUnit, WireEra } from '../wire/era.js';
+import { eraFor, servedEras } from '../wire/eras.js';
 import {
   dispatchedElsewhere,
   rejectMalformedInputResponses,
   serveToolCalls,
   withCachedJsonSchema,
 } from '../wire/sdk-gaps/index.js';
-import type { LeanTaskCalls } from '../wire/sdk-gaps/task-create-fast-path.js';
 import { ambientCalls, type Registration, register } from './ambient-calls.js';
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler, withDeadline } from './invoke.js';
@@ -220,18 +219,18 @@ async function runToolCall(
  * with each era's server-less tool-call handling (`WireEra.requestToolCalls`).
  */
 export function leanTaskCalls(internals: ServerInternals): LeanTaskCalls {
-  const eras = new Map<Era, { era: WireEra; served: ServedEra }>();
-  const servedFor = (negotiated: Era) => {
-    let entry = eras.get(negotiated);
-    if (!entry) {
-      const era = eraFor(negotiated);
-      entry = { era, served: era.requestToolCalls(internals) };
-      eras.set(negotiated, entry);
+  const served = new Map<WireEra, ServedEra>();
+  const servedFor = (era: WireEra) => {
+    let handling = served.get(era);
+    if (!handling) {
+      handling = era.requestToolCalls(internals);
+      served.set(era, handling);
     }
-    return entry;
+    return handling;
   };
-  // The JSON Schema the SDK's entry scans for `x-mcp-header` declarations (its `Mcp-Param-*` check) on every call.
-  const schemas = buildSdkServer(internals, 'modern');
+  // The JSON Schema the SDK's entry scans for `x-mcp-header` declarations (its `Mcp-Param-*` check) on every call;
+  // any era's server lists the same schemas.
+  const schemas = buildSdkServer(internals, servedEras()[0]!);
   const takes = new Map<string, boolean>();
   return {
     takes(name) {
@@ -249,18 +248,18 @@ export function leanTaskCalls(internals: ServerInternals): LeanTaskCalls {
       }
       return taken;
     },
-    async admit(negotiated, params, ctx) {
-      const { era, served } = servedFor(negotiated);
+    async admit(era, params, ctx) {
+      const handling = servedFor(era);
       let admitted: Awaited<ReturnType<typeof admitToolCall>>;
       try {
-        admitted = await admitToolCall(internals, served, params, ctx);
+        admitted = await admitToolCall(internals, handling, params, ctx);
       } catch {
         return undefined;
       }
       if (!admitted.ok || admitted.call.route !== 'task' || admitted.call.tool.config.preflight)
         return undefined;
       const { call } = admitted;
-      return () => runToolCall(internals, era, served, call, params, ctx);
+      return () => runToolCall(internals, era, handling, call, params, ctx);
     },
   };
 }

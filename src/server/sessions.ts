@@ -69,7 +69,7 @@ interface Session {
   idle?: ReturnType<typeof setTimeout>;
 }
 
-export class LegacySessions {
+export class HttpSessions {
   private readonly open = new Map<string, Session>();
   /** Initializations under way hold a slot too, so concurrent ones cannot overshoot the cap. */
   private opening = 0;

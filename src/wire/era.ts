@@ -12,6 +12,7 @@ import type {
   CallToolRequest,
   CallToolResult,
   ClientCapabilities,
+  InputRequiredResult,
   McpServer,
   RegisteredTool,
   ServerCapabilities,
@@ -132,6 +133,51 @@ export interface WireEra {
    * same code, with nothing of a server's state.
    */
   requestToolCalls(ports: EraPorts): ServedEra;
+  /**
+   * The era's lean HTTP answers, tried in order ahead of the SDK's per-request handler for a request served
+   * statelessly (wire/sdk-gaps/*-fast-path.ts and the like). Not asked for when its clients keep HTTP sessions.
+   */
+  statelessShortcuts(ports: HttpPorts): HttpShortcut[];
+  /**
+   * Present on an era whose clients may keep a session over HTTP (`Mcp-Session-Id`, 2025-11-25): with the server's
+   * `sessions` option on, every request it owns goes to its session's long-lived SDK server instead.
+   */
+  readonly httpSessions?: { owns(request: Request, body: unknown): Promise<boolean> };
+}
+
+/**
+ * One lean HTTP answer: the response to `request` (its body parsed once, the caller authenticated) when it takes
+ * it, else `undefined` and the request goes on to the next shortcut and finally the SDK's handler.
+ */
+export type HttpShortcut = (
+  request: Request,
+  body: unknown,
+  authInfo: AuthInfo | undefined,
+) => Promise<Response | undefined>;
+
+/** What an era's HTTP shortcuts are given. */
+export interface HttpPorts extends EraPorts {
+  /** The server identity the SDK stamps on results (the object given to `new McpServer`). */
+  info: { name: string; version: string; title?: string };
+  /** Aborted when the server closes: from then on the SDK's handler answers (it refuses requests once closed). */
+  shutdown: AbortSignal;
+  /** The server's own `tools/call` dispatch, for calls answered without an SDK server. */
+  calls: LeanTaskCalls;
+}
+
+/** The server's `tools/call` dispatch, as a lean task-creating path needs it (server/sdk-server.ts `leanTaskCalls`). */
+export interface LeanTaskCalls {
+  /** Whether calls to this tool may be taken: a known tool, a task mode other than `forbidden`, no preflight, no `x-mcp-header`. */
+  takes(name: string): boolean;
+  /**
+   * Validate and route the call as an SDK server of `era` does (nothing stored, nothing traced); the rest of its
+   * dispatch when the call creates a task, else `undefined` (an error, invalid arguments, a foreground route).
+   */
+  admit(
+    era: WireEra,
+    params: CallToolRequest['params'],
+    ctx: ServerContext,
+  ): Promise<(() => Promise<CallToolResult | InputRequiredResult>) | undefined>;
 }
 
 /** The era as installed on one SDK server: what its `tools/call` handling asks of it. */

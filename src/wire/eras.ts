@@ -19,3 +19,8 @@ export function eraFor(negotiated: ProtocolEra): WireEra {
     throw new Error(`The ${negotiated} protocol era is not served here; the SDK should have refused it.`);
   return era;
 }
+
+/** The eras served, by the names the SDK gives them. */
+export function servedEras(): ProtocolEra[] {
+  return Object.keys(ERAS) as ProtocolEra[];
+}

@@ -16,6 +16,7 @@ import {
 } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { modernEra } from '../../src/wire/modern/index.js';
 import { TaskCreateFastPath } from '../../src/wire/sdk-gaps/task-create-fast-path.js';
 import { engineCases } from '../engines.js';
 import { eventually, MODERN, TASKS } from '../helpers.js';
@@ -375,7 +376,8 @@ describe('lean task creation at its limits', () => {
       calls: { takes: () => true, admit },
       info: { name: 'x', version: '1' },
       shutdown,
-      legacy: true,
+      era: modernEra,
+      encoding: 'modern',
     });
     const request = requestOf({ label: 'closing', era: 'modern', tool: 'work' });
     expect(await lean.answer(request, JSON.parse(await request.clone().text()), undefined)).toBeUndefined();

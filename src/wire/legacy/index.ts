@@ -4,7 +4,13 @@
  * `tasks/list` and `tasks/cancel`, plus status and progress notifications. Same engine, tools and context
  * forwarding as the 2026-07-28 wire; only the shapes and the conversation differ.
  */
-import type { AuthInfo, CallToolRequest, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import {
+  type AuthInfo,
+  type CallToolRequest,
+  isLegacyRequest,
+  type McpServer,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import type { TaskRecord } from '../../tasks/types.js';
 import type { ServingUnit, TaskCaller, TaskOperations, TaskTarget, WireEra, WireLogger } from '../era.js';
 import {
@@ -13,12 +19,13 @@ import {
   notifyOnConnection,
   onServerClose,
 } from '../sdk-gaps/index.js';
+import { LegacyTaskFastPath } from '../sdk-gaps/legacy-task-fast-path.js';
+import { TaskCreateFastPath } from '../sdk-gaps/task-create-fast-path.js';
+import { acceptInputAnswer } from './input.js';
 import { serveLegacyTaskMethods } from './methods.js';
 import { relayForConnection, sendTaskLog } from './notifications.js';
 import { requestedTtl, routeRequest, routeToolCall } from './routing.js';
 import { createTaskResult } from './shapes.js';
-
-export { acceptInputAnswer } from './input.js';
 
 /** The `tasks` server capability: list, cancel, and task-augmented `tools/call`. */
 const TASKS_CAPABILITY = { list: {}, cancel: {}, requests: { tools: { call: {} } } };
@@ -156,4 +163,16 @@ export const legacyEra: WireEra = {
       createToolTask: createTask,
     };
   },
+  statelessShortcuts(ports) {
+    const creations = new TaskCreateFastPath({ ...ports, era: legacyEra, encoding: 'legacy' });
+    const reads = new LegacyTaskFastPath(ports);
+    return [
+      (request, body, authInfo) => creations.answer(request, body, authInfo),
+      (request, body, authInfo) => reads.answer(request, body, authInfo),
+      // A client's answer to a task's input request: no SDK server is waiting for it (stateless serving).
+      (request, body, authInfo) => acceptInputAnswer(request, body, authInfo, ports.tasks, ports.log),
+    ];
+  },
+  // Wired as the SDK documents it: `isLegacyRequest` in front of a handler that rejects this era.
+  httpSessions: { owns: isLegacyRequest },
 };

@@ -19,6 +19,8 @@ import {
 } from '../../errors.js';
 import type { EraPorts, Routable, ServedEra, TaskOperations, WireEra } from '../era.js';
 import { asToolCallResult, serveTaskMethod } from '../sdk-gaps/index.js';
+import { TaskCreateFastPath } from '../sdk-gaps/task-create-fast-path.js';
+import { TaskGetFastPath } from '../sdk-gaps/task-get-fast-path.js';
 import { createTaskResult, detailedTask } from './shapes.js';
 
 /** The capabilities this request declares (2026-07-28 carries them per request, in `_meta`). */
@@ -122,6 +124,14 @@ export const modernEra: WireEra = {
     return modernToolCalls(ports);
   },
   requestToolCalls: modernToolCalls,
+  statelessShortcuts(ports) {
+    const polls = new TaskGetFastPath(ports);
+    const creations = new TaskCreateFastPath({ ...ports, era: modernEra, encoding: 'modern' });
+    return [
+      (request, body, authInfo) => polls.answer(request, body, authInfo),
+      (request, body, authInfo) => creations.answer(request, body, authInfo),
+    ];
+  },
 };
 
 /** How this era handles a `tools/call`: the same on an SDK server and on the lean path (no server state). */

@@ -30,11 +30,10 @@
 import {
   type AuthInfo,
   type CallToolRequest,
-  type CallToolResult,
-  type InputRequiredResult,
   SERVER_INFO_META_KEY,
   type ServerContext,
 } from '@modelcontextprotocol/server';
+import type { HttpPorts, WireEra } from '../era.js';
 import { isPlainObject } from '../json-body.js';
 import {
   hasExactly,
@@ -50,31 +49,11 @@ import { tracedToolCall } from './tool-calls.js';
 const PLAIN_TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 
 type CallParams = CallToolRequest['params'];
-type CallResult = CallToolResult | InputRequiredResult;
 
-/** The server's `tools/call` dispatch, as the lean path needs it (server/sdk-server.ts `leanTaskCalls`). */
-export interface LeanTaskCalls {
-  /** Whether calls to this tool may be taken: a known tool, a task mode other than `forbidden`, no preflight, no `x-mcp-header`. */
-  takes(name: string): boolean;
-  /**
-   * Validate and route the call as an SDK server does (nothing stored, nothing traced); the rest of its dispatch when
-   * the call creates a task, else `undefined` (an error, invalid arguments, a foreground route).
-   */
-  admit(
-    era: 'modern' | 'legacy',
-    params: CallParams,
-    ctx: ServerContext,
-  ): Promise<(() => Promise<CallResult>) | undefined>;
-}
-
-export interface TaskCreateFastPathDeps {
-  calls: LeanTaskCalls;
-  /** The server identity the SDK stamps on every 2026-07-28 result (the object given to `new McpServer`). */
-  info: { name: string; version: string; title?: string };
-  /** Aborted when the server closes: from then on the SDK's handler answers (it refuses requests once closed). */
-  shutdown: AbortSignal;
-  /** Whether 2025-11-25 calls are served statelessly (with sessions on they belong to their session's server). */
-  legacy: boolean;
+export interface TaskCreateFastPathDeps extends Pick<HttpPorts, 'calls' | 'info' | 'shutdown'> {
+  /** The era whose calls this path takes, and how they are written on the wire. */
+  era: WireEra;
+  encoding: 'modern' | 'legacy';
 }
 
 export class TaskCreateFastPath {
@@ -89,8 +68,9 @@ export class TaskCreateFastPath {
     const { deps } = this;
     const call = this.plainCall(request, body);
     if (!call || deps.shutdown.aborted) return undefined;
-    const { era, id, params } = call;
-    const meta = era === 'modern' ? (params._meta as Record<string, unknown>) : undefined;
+    const { id, params } = call;
+    const modern = deps.encoding === 'modern';
+    const meta = modern ? (params._meta as Record<string, unknown>) : undefined;
     // What the SDK's context gives the dispatch of a stateless request (no session, no multi-round-trip state).
     const ctx = {
       mcpReq: {
@@ -104,7 +84,7 @@ export class TaskCreateFastPath {
       },
       http: { req: request, authInfo },
     } as unknown as ServerContext;
-    const run = await deps.calls.admit(era, params, ctx);
+    const run = await deps.calls.admit(deps.era, params, ctx);
     if (!run) return undefined;
     let result: Record<string, unknown>;
     try {
@@ -112,45 +92,27 @@ export class TaskCreateFastPath {
     } catch {
       return undefined;
     }
-    if (era === 'legacy') return sseAnswer(result, id);
+    if (!modern) return sseAnswer(result, id);
     return jsonAnswer({ content: [], ...result, _meta: { [SERVER_INFO_META_KEY]: deps.info } }, id);
   }
 
   private plainCall(
     request: Request,
     body: unknown,
-  ): { era: 'modern' | 'legacy'; id: string | number; params: CallParams } | undefined {
+  ): { id: string | number; params: CallParams } | undefined {
     // First what is cheap to tell: most calls this path leaves (to a foreground tool) go no further.
     if (!isPlainObject(body) || body.method !== 'tools/call' || !isPlainObject(body.params)) return undefined;
     const { name } = body.params;
     if (typeof name !== 'string' || !PLAIN_TOOL_NAME.test(name) || !this.deps.calls.takes(name)) {
       return undefined;
     }
-    const modern = plainModernRequest(request, body, 'tools/call', (params) => params.name);
-    if (modern) return this.plainParams(modern, 'modern', ['_meta']);
-    if (!this.deps.legacy) return undefined;
+    if (this.deps.encoding === 'modern') {
+      const modern = plainModernRequest(request, body, 'tools/call', (params) => params.name);
+      return modern && plainParams(modern, ['_meta']);
+    }
     const legacy = plainLegacyRequest(request, body, ['tools/call']);
     if (!legacy || !isPlainTaskParam(legacy.params.task)) return undefined;
-    return this.plainParams(legacy, 'legacy', ['task']);
-  }
-
-  /** `name` (checked above), `arguments` (an object, optional) and exactly the era's other keys. */
-  private plainParams(
-    plain: PlainRequest,
-    era: 'modern' | 'legacy',
-    eraKeys: readonly string[],
-  ): { era: 'modern' | 'legacy'; id: string | number; params: CallParams } | undefined {
-    const { params } = plain;
-    const keys = Object.hasOwn(params, 'arguments')
-      ? ['name', 'arguments', ...eraKeys]
-      : ['name', ...eraKeys];
-    if (
-      !hasExactly(params, keys) ||
-      (Object.hasOwn(params, 'arguments') && !isPlainObject(params.arguments))
-    ) {
-      return undefined;
-    }
-    return { era, id: plain.id, params: params as CallParams };
+    return plainParams(legacy, ['task']);
   }
 }
 
@@ -159,4 +121,17 @@ function isPlainTaskParam(task: unknown): boolean {
   if (!isPlainObject(task)) return false;
   if (hasExactly(task, [])) return true;
   return hasExactly(task, ['ttl']) && Number.isSafeInteger(task.ttl) && (task.ttl as number) > 0;
+}
+
+/** `name` (checked above), `arguments` (an object, optional) and exactly the era's other keys. */
+function plainParams(
+  plain: PlainRequest,
+  eraKeys: readonly string[],
+): { id: string | number; params: CallParams } | undefined {
+  const { params } = plain;
+  const keys = Object.hasOwn(params, 'arguments') ? ['name', 'arguments', ...eraKeys] : ['name', ...eraKeys];
+  if (!hasExactly(params, keys) || (Object.hasOwn(params, 'arguments') && !isPlainObject(params.arguments))) {
+    return undefined;
+  }
+  return { id: plain.id, params: params as CallParams };
 }
