@@ -97,8 +97,11 @@ export class ScriptTransaction {
 
   /**
    * ioredis remembers per socket which scripts it sent in full, and sends only their SHA afterwards; a script it
-   * sent inside a transaction that Redis then discarded (e.g. refused for memory) was never loaded. Load them, so
-   * the next transaction does not fail the same way.
+   * sent inside a transaction that Redis then discarded (e.g. refused for memory), or one dropped by `SCRIPT FLUSH`,
+   * is not loaded. Load them, so the next transaction does not fail the same way. (`multi()` checks `SCRIPT EXISTS`
+   * first instead, one more round trip on every creation.) Redis does not roll back the commands of an `EXEC` that
+   * did run: a creation whose queueing script failed this way leaves a record with no leg, which the caller reports
+   * as a failed creation and the reconciler re-queues or fails (the engine invariant, docs/engines.md).
    */
   private async repairScripts(results: Array<[Error | null, unknown]>): Promise<void> {
     if (!results.some(([error]) => error?.message.includes('NOSCRIPT'))) return;
