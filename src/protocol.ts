@@ -3,6 +3,11 @@
  * drift apart.
  */
 
+/** The protocol revision of the tasks extension (SEP-2663), where a request carries its own envelope. */
+export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+/** The protocol revision of the experimental tasks (SEP-1686), with initialization and sessions. */
+export const LEGACY_PROTOCOL_VERSION = '2025-11-25';
+
 /** The id under which the tasks extension is negotiated (SEP-2663, 2026-07-28). */
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 

@@ -14,8 +14,8 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { TASKS_EXTENSION } from '../protocol.js';
-import { LEGACY_PROTOCOL_VERSION, LegacyTaskHandle, LegacyTasks } from './legacy-tasks.js';
+import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION, TASKS_EXTENSION } from '../protocol.js';
+import { LegacyTaskHandle, LegacyTasks } from './legacy-tasks.js';
 import { acceptTaskResults, createTaskResultOf } from './sdk-gaps.js';
 import { TaskHandle, type TaskOperations } from './task-handle.js';
 import { type PushedStates, TaskNotifications } from './task-listen.js';
@@ -129,7 +129,7 @@ export class Client implements TaskOperations {
       {
         capabilities,
         versionNegotiation: {
-          mode: era === 'auto' ? 'auto' : era === 'modern' ? { pin: '2026-07-28' } : 'legacy',
+          mode: era === 'auto' ? 'auto' : era === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy',
         },
       },
     );
@@ -222,7 +222,7 @@ export class Client implements TaskOperations {
   /** The task's pushed states, when this connection can listen and the server offers them for this task. */
   followTask(taskId: string, signal?: AbortSignal): Promise<PushedStates | undefined> {
     const listens = (this.options.taskNotifications ?? true) && (this.options.tasks ?? true) && !this.legacy;
-    if (!listens || this.protocolVersion !== '2026-07-28') return Promise.resolve(undefined);
+    if (!listens || this.protocolVersion !== MODERN_PROTOCOL_VERSION) return Promise.resolve(undefined);
     return this.notifications.follow(this.sdk, taskId, signal);
   }
 

@@ -16,8 +16,6 @@ import { z } from 'zod';
 import { TaskHandle, type TaskOperations, type WaitOptions } from './task-handle.js';
 import { TaskCancelledError, TaskFailedError, type TaskInfo, TaskStatusSchema } from './types.js';
 
-export const LEGACY_PROTOCOL_VERSION = '2025-11-25';
-
 const LegacyTaskSchema = z.looseObject({
   taskId: z.string(),
   status: TaskStatusSchema,

@@ -23,11 +23,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client } from '../client/client.js';
 import { LegacyTasks } from '../client/legacy-tasks.js';
 import type { TaskInfo } from '../client/types.js';
+import { LEGACY_PROTOCOL_VERSION } from '../protocol.js';
 import type { ProxyAuth } from './options.js';
 
 export type Era = 'modern' | 'legacy';
-
-export const LEGACY_VERSION = '2025-11-25';
 
 /** Where the backend is and which credential each connection carries. */
 export interface BackendTarget {
@@ -121,7 +120,7 @@ export async function connectBackend(
     Promise.reject(new Error('The proxy does not relay input requests of a foreground call.'));
   const transport = new StreamableHTTPClientTransport(target.url, {
     requestInit: { headers },
-    ...(reconnecting ? { sessionId: options.session, protocolVersion: LEGACY_VERSION } : {}),
+    ...(reconnecting ? { sessionId: options.session, protocolVersion: LEGACY_PROTOCOL_VERSION } : {}),
   });
   const era = reconnecting ? 'legacy' : (options.era ?? target.era);
   const client = await Client.connect(
@@ -141,7 +140,8 @@ export async function connectBackend(
   if (options.onRequest) relayRequests(transport, options.onRequest);
   // A reconnected session skips the handshake, so the SDK client knows no era: its requests go out in the
   // 2025-11-25 form it defaults to, and task methods as explicit-schema requests (LegacyTasks).
-  const connectedEra: Era = reconnecting || client.protocolVersion === LEGACY_VERSION ? 'legacy' : 'modern';
+  const connectedEra: Era =
+    reconnecting || client.protocolVersion === LEGACY_PROTOCOL_VERSION ? 'legacy' : 'modern';
   const legacy = connectedEra === 'legacy' ? new LegacyTasks(client.sdk) : undefined;
   return {
     client,

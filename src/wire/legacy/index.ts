@@ -11,6 +11,7 @@ import {
   type McpServer,
   type ServerContext,
 } from '@modelcontextprotocol/server';
+import { LEGACY_PROTOCOL_VERSION } from '../../protocol.js';
 import type { TaskRecord } from '../../tasks/types.js';
 import type { ServingUnit, TaskCaller, TaskOperations, TaskTarget, WireEra, WireLogger } from '../era.js';
 import {
@@ -138,7 +139,7 @@ function serveLegacyTasks(
  * prompt lists; the SDK remembers the capabilities the client declared at initialization.
  */
 export const legacyEra: WireEra = {
-  version: '2025-11-25',
+  version: LEGACY_PROTOCOL_VERSION,
   capabilities: { tasks: TASKS_CAPABILITY },
   listsTaskMode: true,
   // Input requests go out as requests to the client, which the SDK checks against its capabilities itself.

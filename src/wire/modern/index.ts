@@ -17,6 +17,7 @@ import {
   TASKS_EXTENSION,
   tasksExtensionRequired,
 } from '../../errors.js';
+import { MODERN_PROTOCOL_VERSION } from '../../protocol.js';
 import type { EraPorts, Routable, ServedEra, TaskOperations, WireEra } from '../era.js';
 import { asToolCallResult, serveTaskMethod } from '../sdk-gaps/index.js';
 import { TaskCreateFastPath } from '../sdk-gaps/task-create-fast-path.js';
@@ -112,7 +113,7 @@ function serveModernTaskMethods(server: McpServer, tasks: TaskOperations): void 
 
 /** The 2026-07-28 era: the server decides per `tools/call`, within the tool's mode and the request's declaration. */
 export const modernEra: WireEra = {
-  version: '2026-07-28',
+  version: MODERN_PROTOCOL_VERSION,
   capabilities: { extensions: { [TASKS_EXTENSION]: {} } },
   listsTaskMode: false,
   // An ask's input requests go back inside the result, where nothing else checks them against what the client declared.

@@ -3,6 +3,7 @@
  * that never sent them (python-sdk #1097 / PR #1827 and go-sdk PR #485 for the same limitation elsewhere).
  */
 import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
+import { MODERN_PROTOCOL_VERSION } from '../../protocol.js';
 import { isPlainObject } from '../json-body.js';
 
 /**
@@ -37,7 +38,7 @@ export function jsonRpcResponseIn(
   body: unknown,
 ): { id: unknown; result: unknown } | { id: unknown; error: unknown } | undefined {
   // 2026-07-28 has no server→client requests, so its clients never post responses.
-  if (request.method !== 'POST' || request.headers.get('mcp-protocol-version') === '2026-07-28')
+  if (request.method !== 'POST' || request.headers.get('mcp-protocol-version') === MODERN_PROTOCOL_VERSION)
     return undefined;
   if (!request.headers.get('content-type')?.includes('json')) return undefined;
   if (Number(request.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) return undefined;
