@@ -286,6 +286,7 @@ describe.each(engineCases)('2026-07-28 tasks over Streamable HTTP ($name engine)
     it('cancels a running task: the handler signal fires and the task ends cancelled', async () => {
       const handle = await alice.callToolTask('wait_for_cancel', { label: label('cancel-1') });
       await eventually(() => observations.get(label('cancel-1'))?.includes('started'));
+      const runningWithIt = server.engine.runningLegs;
       const ack = await rpc(url, 'tasks/cancel', { taskId: handle.id }, { token: 'alice' });
       expect(ack.result).toEqual(expect.objectContaining({ resultType: 'complete' }));
       for (const field of ['taskId', 'status', 'result', 'error', 'inputRequests'])
@@ -293,8 +294,8 @@ describe.each(engineCases)('2026-07-28 tasks over Streamable HTTP ($name engine)
       const seen = await eventually(() => observations.get(label('cancel-1'))?.[1]);
       expect(seen).toEqual({ aborted: true, reason: 'The task was cancelled.' });
       expect((await handle.status()).status).toBe('cancelled');
-      // the handler threw after the signal; the task stays cancelled
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The handler threw after the signal: once its leg is over (outcome offered to the store), still cancelled.
+      await eventually(() => server.engine.runningLegs < runningWithIt);
       expect((await handle.status()).status).toBe('cancelled');
       const again = await rpc(url, 'tasks/cancel', { taskId: handle.id }, { token: 'alice' });
       expect(again.result?.resultType).toBe('complete');
