@@ -14,7 +14,7 @@ import { TaskMCP } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { toNodeJsonHandler } from '../../src/wire/sdk-gaps/node-json-handler.js';
-import { MODERN } from '../helpers.js';
+import { MODERN, TASKS } from '../helpers.js';
 
 const LEGACY = '2025-11-25';
 
@@ -85,10 +85,12 @@ function isComplete(answer: string): boolean {
   return length ? answer.length - end - 4 >= Number(length[1]) : false;
 }
 
-/** The answer without what differs on every exchange: the Date header, session and event ids (fresh UUIDs). */
+/** The answer without what differs on every exchange: the Date header, session, event and task ids (fresh UUIDs), times. */
 function normalised(answer: string): string {
   return answer
     .replace(/\r\ndate: [^\r]*/i, '')
+    .replace(/"taskId":"[^"]+"/g, '"taskId":"<task>"')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '<time>')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>');
 }
 
@@ -116,6 +118,22 @@ const legacyCall = JSON.stringify({
   method: 'tools/call',
   params: { name: 'echo', arguments: { text: 'héllo ✓' } },
 });
+const modernTaskCall = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 5,
+  method: 'tools/call',
+  params: {
+    name: 'later',
+    arguments: { text: 'héllo ✓' },
+    _meta: { ...envelope, 'io.modelcontextprotocol/clientCapabilities': { extensions: { [TASKS]: {} } } },
+  },
+});
+const legacyTaskCall = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 'b',
+  method: 'tools/call',
+  params: { name: 'later', arguments: { text: 'héllo ✓' }, task: {} },
+});
 const legacyInit = JSON.stringify({
   jsonrpc: '2.0',
   id: 1,
@@ -136,6 +154,7 @@ describe.each([
   beforeAll(async () => {
     mcp = new TaskMCP({ name: 'adapter-diff', version: '1.0.0', logger: () => {}, sessions });
     mcp.tool({ name: 'echo', input: z.object({ text: z.string() }) }, ({ text }) => text);
+    mcp.tool({ name: 'later', input: z.object({ text: z.string() }), task: true }, ({ text }) => text);
     const fetch = (request: Request, options?: McpHandlerRequestOptions) => {
       seen.push({ parsed: options?.parsedBody !== undefined, bodyStream: request.body !== null });
       return mcp.fetch(request, options);
@@ -170,11 +189,21 @@ describe.each([
       { label: '2025-11-25 initialize', headers: legacyHeaders, body: [legacyInit] },
     ];
     if (!sessions) plain.push({ label: '2025-11-25 tools/call', headers: legacyHeaders, body: [legacyCall] });
+    // Task creation takes the lean path (its answer a TextResponse, written in one piece by our adapter).
+    plain.push({
+      label: '2026-07-28 task call',
+      headers: modernHeaders('tools/call', 'later'),
+      body: [modernTaskCall],
+    });
+    if (!sessions) {
+      plain.push({ label: '2025-11-25 task call', headers: legacyHeaders, body: [legacyTaskCall] });
+    }
     for (const raw of plain) {
       seen.length = 0;
       const answer = await compare(raw);
       expect(answer, raw.label).toMatch(/^HTTP\/1\.1 200 /);
       expect(seen[0], `${raw.label}: ours`).toEqual({ parsed: true, bodyStream: false });
+      if (raw.label.includes('task call')) expect(answer, raw.label).toContain('"taskId":"<task>"');
     }
   });
 
@@ -250,5 +279,50 @@ describe.each([
       { label: 'PUT', method: 'PUT', headers: legacyHeaders, body: [legacyCall] },
     ];
     for (const raw of cases) await compare(raw);
+  });
+});
+
+describe('the request signal of the node:http adapter', () => {
+  it('aborts when the client goes away, whether it was read before or only after', async () => {
+    const seen: Array<{ early?: boolean; late: boolean; fired: boolean }> = [];
+    let closed: () => void = () => {};
+    const handler = toNodeJsonHandler(async (request) => {
+      const early = request.headers.get('x-read') === 'early' ? request.signal : undefined;
+      let fired = false;
+      early?.addEventListener('abort', () => {
+        fired = true;
+      });
+      await new Promise<void>((resolve) => {
+        closed = resolve;
+      });
+      seen.push({ early: early?.aborted, late: request.signal.aborted, fired });
+      return new Response(null, { status: 204 });
+    });
+    // Registered before the adapter's own listener: the adapter has aborted by the time the handler goes on.
+    const server = await listen((req, res) => {
+      res.on('close', () => closed());
+      return handler(req, res);
+    });
+    try {
+      for (const read of ['early', 'late']) {
+        const { port } = server.address() as AddressInfo;
+        const socket = connect(port, '127.0.0.1');
+        const body = modernCall;
+        socket.write(
+          `POST /mcp HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-read: ${read}\r\n` +
+            `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+        await new Promise((settle) => setTimeout(settle, 50));
+        socket.destroy();
+        await new Promise((settle) => setTimeout(settle, 50));
+      }
+      expect(seen).toEqual([
+        { early: true, late: true, fired: true },
+        { early: undefined, late: true, fired: false },
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

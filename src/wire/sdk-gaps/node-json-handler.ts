@@ -9,8 +9,11 @@
  *
  * Everything the endpoint or the SDK would see differently stays on the SDK's path: a GET or HEAD, a body that is not
  * JSON by its content type, empty, or does not parse goes on as `toWebRequest` builds it, text body and all. The
- * request line, headers, abort signal, size bound, 413 answer, 500 fallback and response writing are `toNodeHandler`'s
- * (copied below), so a client sees the same bytes; test/server/node-json-handler.test.ts compares both adapters.
+ * request line, headers, size bound, 413 answer, 500 fallback and response writing are `toNodeHandler`'s (copied
+ * below), so a client sees the same bytes; test/server/node-json-handler.test.ts compares both adapters. Two costs
+ * of the copy are cut without changing what anyone sees: the request's abort signal is made only when read and is
+ * not followed through undici (`NodeRequest`), and a body the server built as a string goes out in one `res.end`
+ * instead of through a web stream (text-response.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -18,6 +21,7 @@ import {
   isJsonContentType,
   type McpHandlerRequestOptions,
 } from '@modelcontextprotocol/server';
+import { textOf } from './text-response.js';
 
 type Fetch = (request: Request, options?: McpHandlerRequestOptions) => Promise<Response>;
 
@@ -31,14 +35,14 @@ export function toNodeJsonHandler(
   const maxBytes = DEFAULT_MAX_REQUEST_BODY_SIZE;
   return async (req, res) => {
     let finished = false;
-    const abort = new AbortController();
+    const client = new ClientSignal();
     res.on('close', () => {
-      if (!finished) abort.abort();
+      if (!finished) client.abort();
     });
-    if (res.destroyed) abort.abort();
+    if (res.destroyed) client.abort();
     let response: Response;
     try {
-      const { request, parsedBody } = await toRequest(req, abort.signal, maxBytes);
+      const { request, parsedBody } = await toRequest(req, client, maxBytes);
       const auth = (req as { auth?: McpHandlerRequestOptions['authInfo'] }).auth;
       response = await fetch(request, {
         ...(auth !== undefined && { authInfo: auth }),
@@ -63,16 +67,58 @@ export function toNodeJsonHandler(
               { status: 500 },
             );
     }
-    await writeResponse(res, response, abort.signal, () => {
+    await writeResponse(res, response, client, () => {
       finished = true;
     });
   };
 }
 
+/**
+ * The request's abort signal, aborted when the client goes away before the answer is written (as `toNodeHandler`'s),
+ * but made only when something asks for it (the lean polls never do).
+ */
+class ClientSignal {
+  private controller?: AbortController;
+  private aborted = false;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.controller?.abort();
+  }
+}
+
+/**
+ * A `Request` whose `signal` is the client's. `toNodeHandler` hands undici its own signal to follow, which costs a
+ * WeakRef, a finalizer registration and an abort listener per request (about 9 µs, more than the rest of the
+ * `Request`); this one answers with the client's signal directly. Undici reads its internal signal in two places:
+ * `clone()` follows `this.signal` (so this one), and `new Request(request)` follows the internal one, which never
+ * aborts: whoever rebuilds a request from this one passes `signal: request.signal` (request-body.ts does).
+ */
+class NodeRequest extends Request {
+  readonly #client: ClientSignal;
+
+  constructor(url: string, init: RequestInit, client: ClientSignal) {
+    super(url, init);
+    this.#client = client;
+  }
+
+  override get signal(): AbortSignal {
+    return this.#client.signal;
+  }
+}
+
 /** `toWebRequest` of the SDK adapter, with a parsed JSON body instead of a body stream (see the header). */
 async function toRequest(
   req: IncomingMessage,
-  signal: AbortSignal,
+  client: ClientSignal,
   maxBytes: number,
 ): Promise<{ request: Request; parsedBody?: unknown }> {
   const method = (req.method ?? 'GET').toUpperCase();
@@ -84,7 +130,7 @@ async function toRequest(
     else headers.set(name, value);
   }
   if (method === 'GET' || method === 'HEAD')
-    return { request: new Request(url, { method, headers, signal }) };
+    return { request: new NodeRequest(url, { method, headers }, client) };
   if (Number(single(req.headers['content-length'])) > maxBytes) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
   let received = 0;
@@ -96,22 +142,22 @@ async function toRequest(
   }
   // TextDecoder as the SDK adapter decodes (a leading BOM dropped, invalid sequences replaced).
   const text = new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-  if (text.length === 0) return { request: new Request(url, { method, headers, signal }) };
+  if (text.length === 0) return { request: new NodeRequest(url, { method, headers }, client) };
   if (isJsonContentType(headers.get('content-type'))) {
     try {
-      return { request: new Request(url, { method, headers, signal }), parsedBody: JSON.parse(text) };
+      return { request: new NodeRequest(url, { method, headers }, client), parsedBody: JSON.parse(text) };
     } catch {
       // Not JSON: the SDK answers it from the text as sent.
     }
   }
-  return { request: new Request(url, { method, headers, signal, body: text }) };
+  return { request: new NodeRequest(url, { method, headers, body: text }, client) };
 }
 
 /** `toNodeHandler`'s response writing: the headers, then the body chunk by chunk, waiting on drain, until aborted. */
 async function writeResponse(
   res: ServerResponse,
   response: Response,
-  signal: AbortSignal,
+  client: ClientSignal,
   beforeEnd: () => void,
 ): Promise<void> {
   const headers: Record<string, string> = {};
@@ -119,11 +165,19 @@ async function writeResponse(
     headers[name] = value;
   });
   res.writeHead(response.status, headers);
+  // A body the server built as a string (text-response.ts) goes out with the headers in one write: the same bytes.
+  const text = textOf(response);
+  if (text !== undefined) {
+    beforeEnd();
+    res.end(text);
+    return;
+  }
   if (response.body === null) {
     beforeEnd();
     res.end();
     return;
   }
+  const { signal } = client;
   let drained: (() => void) | undefined;
   res.on('drain', () => {
     drained?.();

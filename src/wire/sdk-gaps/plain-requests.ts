@@ -18,6 +18,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { TASKS_EXTENSION } from '../../errors.js';
 import { isPlainObject } from '../json-body.js';
+import { TextResponse } from './text-response.js';
 
 export const MODERN_REVISION = '2026-07-28';
 export const LEGACY_REVISION = '2025-11-25';
@@ -133,11 +134,13 @@ export function hasExactly(value: Record<string, unknown>, keys: readonly string
   return own.length === keys.length && keys.every((key) => Object.hasOwn(value, key));
 }
 
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
 /** The SDK's 2026-07-28 answer to a request: `{ result, jsonrpc, id }` as JSON, 200. */
 export function jsonAnswer(result: unknown, id: string | number): Response {
-  return new Response(JSON.stringify({ result, jsonrpc: '2.0', id }), {
+  return new TextResponse(JSON.stringify({ result, jsonrpc: '2.0', id }), {
     status: 200,
-    headers: { 'content-type': 'application/json' },
+    headers: JSON_HEADERS,
   });
 }
 
@@ -155,5 +158,5 @@ const SSE_HEADERS = {
  */
 export function sseAnswer(result: unknown, id: string | number): Response {
   const event = `event: message\ndata: ${JSON.stringify({ result, jsonrpc: '2.0', id })}\n\n`;
-  return new Response(event, { status: 200, headers: SSE_HEADERS });
+  return new TextResponse(event, { status: 200, headers: SSE_HEADERS });
 }
