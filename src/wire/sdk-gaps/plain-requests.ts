@@ -16,12 +16,9 @@ import {
   isSpecType,
   PROTOCOL_VERSION_META_KEY,
 } from '@modelcontextprotocol/server';
-import { TASKS_EXTENSION } from '../../errors.js';
+import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION, TASKS_EXTENSION } from '../../protocol.js';
 import { isPlainObject } from '../json-body.js';
 import { TextResponse } from './text-response.js';
-
-export const MODERN_REVISION = '2026-07-28';
-export const LEGACY_REVISION = '2025-11-25';
 
 /** A plain JSON-RPC request: exactly `jsonrpc`, `id`, `method`, `params`, with an object `params`. */
 export interface PlainRequest {
@@ -50,7 +47,7 @@ export function plainModernRequest(
   if (
     typeof mcpName !== 'string' ||
     headers.get('mcp-method') !== method ||
-    headers.get('mcp-protocol-version') !== MODERN_REVISION ||
+    headers.get('mcp-protocol-version') !== MODERN_PROTOCOL_VERSION ||
     headers.get('mcp-name') !== mcpName ||
     !isJsonContentType(headers.get('content-type'))
   ) {
@@ -61,13 +58,13 @@ export function plainModernRequest(
   // The SDK's own era classification (envelope keys, header against body), as its entry runs it.
   const route = classifyInboundRequest({
     httpMethod: 'POST',
-    protocolVersionHeader: MODERN_REVISION,
+    protocolVersionHeader: MODERN_PROTOCOL_VERSION,
     mcpMethodHeader: method,
     mcpNameHeader: mcpName,
     body,
   });
   if (route.kind !== 'modern' || route.messageKind !== 'request') return undefined;
-  if (route.classification.revision !== MODERN_REVISION) return undefined;
+  if (route.classification.revision !== MODERN_PROTOCOL_VERSION) return undefined;
   return plain;
 }
 
@@ -87,7 +84,7 @@ export function plainLegacyRequest(
   const { headers } = request;
   const accept = headers.get('accept');
   if (
-    headers.get('mcp-protocol-version') !== LEGACY_REVISION ||
+    headers.get('mcp-protocol-version') !== LEGACY_PROTOCOL_VERSION ||
     headers.has('mcp-method') ||
     headers.has('mcp-name') ||
     headers.has('mcp-session-id') ||
@@ -100,7 +97,11 @@ export function plainLegacyRequest(
   const plain = plainBody(body);
   if (!plain) return undefined;
   // The SDK's own era classification, as its entry runs it.
-  const route = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: LEGACY_REVISION, body });
+  const route = classifyInboundRequest({
+    httpMethod: 'POST',
+    protocolVersionHeader: LEGACY_PROTOCOL_VERSION,
+    body,
+  });
   return route.kind === 'legacy' ? plain : undefined;
 }
 
@@ -120,7 +121,7 @@ function isBareEnvelope(meta: Record<string, unknown>): boolean {
   }
   const capabilities = meta[CLIENT_CAPABILITIES_META_KEY];
   return (
-    meta[PROTOCOL_VERSION_META_KEY] === MODERN_REVISION &&
+    meta[PROTOCOL_VERSION_META_KEY] === MODERN_PROTOCOL_VERSION &&
     isSpecType.Implementation(meta[CLIENT_INFO_META_KEY]) &&
     isSpecType.ClientCapabilities(capabilities) &&
     isPlainObject(capabilities.extensions) &&
