@@ -154,6 +154,10 @@ for (const { name, engine } of engineCases) {
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let letGo: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
 
     beforeAll(async () => {
       server = resumableServer({ engine: engine() }, true);
@@ -165,6 +169,14 @@ for (const { name, engine } of engineCases) {
           await ctx.reportProgress(2, 3);
           await ctx.reportProgress(3, 3);
           return 'done';
+        },
+      );
+      server.tool(
+        { name: 'held', description: 'Progress 1, then the answer once let go.' },
+        async (_args, ctx) => {
+          await ctx.reportProgress(1, 2);
+          await held;
+          return 'let go';
         },
       );
       ({ url, close } = await serveOverHttp(server));
@@ -216,6 +228,34 @@ for (const { name, engine } of engineCases) {
       ]);
       const ids = [first.id, ...seen.map((event) => event.id)];
       expect(new Set(ids).size).toBe(4);
+    });
+
+    it('resumes a POST stream dropped while its call runs at once, not after the next keep-alive write', async () => {
+      const session = new RawSession(url);
+      await session.initialize();
+      const dropped = new AbortController();
+      const id = nextId++;
+      const response = await session.post(
+        { id, method: 'tools/call', params: { name: 'held', arguments: {}, _meta: { progressToken: 'h' } } },
+        dropped.signal,
+      );
+      const first = await new SseReader(response).nextMessage();
+      expect(first.message).toMatchObject({ method: 'notifications/progress', params: { progress: 1 } });
+      dropped.abort();
+      // The call is still running: until the server lets the dropped stream go, a resume answers 409. It must let
+      // go when the client disconnects, well before the SDK's 15 s keep-alive would reveal the drop.
+      const headers = session.headers({ accept: 'text/event-stream', 'last-event-id': first.id! });
+      const resumed = await eventually(async () => {
+        const answer = await fetch(url, { method: 'GET', headers });
+        if (answer.status !== 409) return answer;
+        await answer.body?.cancel();
+        return undefined;
+      }, 3_000);
+      expect(resumed.status).toBe(200);
+      letGo();
+      const reader = new SseReader(resumed);
+      const answer = await reader.nextMessage();
+      expect(answer.message).toMatchObject({ id, result: { content: [{ type: 'text', text: 'let go' }] } });
     });
 
     it('replays what the dropped GET stream missed once, in order, then carries on live', async () => {
