@@ -243,14 +243,15 @@ for (const { name, engine } of engineCases) {
       expect(first.message).toMatchObject({ method: 'notifications/progress', params: { progress: 1 } });
       dropped.abort();
       // The call is still running: until the server lets the dropped stream go, a resume answers 409. It must let
-      // go when the client disconnects, well before the SDK's 15 s keep-alive would reveal the drop.
+      // go when the client disconnects, not when the SDK's 15 s keep-alive write reveals the drop: 10 s tells the two
+      // apart with room for a loaded machine (the disconnect takes milliseconds).
       const headers = session.headers({ accept: 'text/event-stream', 'last-event-id': first.id! });
       const resumed = await eventually(async () => {
         const answer = await fetch(url, { method: 'GET', headers });
         if (answer.status !== 409) return answer;
         await answer.body?.cancel();
         return undefined;
-      }, 3_000);
+      }, 10_000);
       expect(resumed.status).toBe(200);
       letGo();
       const reader = new SseReader(resumed);
