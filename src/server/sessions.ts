@@ -13,11 +13,8 @@
 import {
   type AuthInfo,
   isInitializeRequest,
-  type JSONRPCMessage,
   type McpServer,
   type RequestId,
-  type TransportSendOptions,
-  WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import { principalOf } from '../auth/principal.js';
 import type { SnapshotCodec } from '../context/encryption.js';
@@ -28,6 +25,7 @@ import { onServerClose } from '../wire/sdk-gaps/index.js';
 import type { ServerLogger } from './logger.js';
 import { RESUMABLE_DEFAULTS, type ResumableStreamOptions, SessionEventStore } from './resumable-streams.js';
 import { SessionForwarding } from './session-forwarding.js';
+import { type OpenPost, requestIds, SessionTransport, untilEnded } from './session-streams.js';
 
 export interface SessionOptions {
   /**
@@ -72,35 +70,6 @@ interface Session {
   /** The open POST streams, by the JSON-RPC ids of the requests each one answers. */
   readonly posts: Map<RequestId, OpenPost>;
   idle?: ReturnType<typeof setTimeout>;
-}
-
-/**
- * A POST whose SSE stream is open: it ends when the transport has sent the response to each of its requests (the
- * transport closes the stream then), or when the client goes away first.
- */
-interface OpenPost {
-  /** Its requests not answered yet. */
-  readonly waiting: Set<RequestId>;
-  ended: boolean;
-  readonly signal: AbortSignal;
-  readonly onDisconnect: () => void;
-}
-
-/**
- * The SDK's sessionful transport, saying when it has sent a response: that is when it closes the POST stream the
- * response went on, so a session knows its streams' ends without reading them (see HttpSessions.posted).
- */
-class SessionTransport extends WebStandardStreamableHTTPServerTransport {
-  answered?: (id: RequestId) => void;
-
-  override async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    try {
-      await super.send(message, options);
-    } finally {
-      if ('id' in message && message.id !== undefined && ('result' in message || 'error' in message))
-        this.answered?.(message.id);
-    }
-  }
 }
 
 export class HttpSessions {
@@ -389,17 +358,6 @@ export class HttpSessions {
   }
 }
 
-/** The ids of the JSON-RPC requests in a POST body (one message or a batch); `undefined` when it has none. */
-function requestIds(body: unknown): RequestId[] | undefined {
-  const ids: RequestId[] = [];
-  for (const message of Array.isArray(body) ? body : [body]) {
-    if (typeof message !== 'object' || message === null) continue;
-    const { id, method } = message as { id?: unknown; method?: unknown };
-    if (typeof method === 'string' && (typeof id === 'string' || typeof id === 'number')) ids.push(id);
-  }
-  return ids.length > 0 ? ids : undefined;
-}
-
 /** The body as JSON, or `undefined` when it is not JSON; the request stays readable (a clone is read). */
 async function readJson(request: Request): Promise<unknown> {
   try {
@@ -407,48 +365,4 @@ async function readJson(request: Request): Promise<unknown> {
   } catch {
     return undefined;
   }
-}
-
-/**
- * The same stream, calling `ended` once when it is read to its end, fails, is cancelled, or `disconnected` fires.
- * A disconnect cancels the stream at once: Node's adapter would notice only at the next write (a keep-alive, 15 s
- * later), and the transport should forget the stream as soon as nobody reads it.
- */
-function untilEnded(
-  body: ReadableStream<Uint8Array>,
-  disconnected: AbortSignal,
-  ended: () => void,
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let done = false;
-  const onDisconnect = () => {
-    finish();
-    reader.cancel(disconnected.reason).catch(() => undefined);
-  };
-  const finish = () => {
-    if (done) return;
-    done = true;
-    disconnected.removeEventListener('abort', onDisconnect);
-    ended();
-  };
-  if (disconnected.aborted) onDisconnect();
-  else disconnected.addEventListener('abort', onDisconnect, { once: true });
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const chunk = await reader.read();
-        if (chunk.done) {
-          controller.close();
-          finish();
-        } else controller.enqueue(chunk.value);
-      } catch (error) {
-        controller.error(error);
-        finish();
-      }
-    },
-    async cancel(reason) {
-      finish();
-      await reader.cancel(reason);
-    },
-  });
 }
