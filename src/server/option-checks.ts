@@ -1,12 +1,12 @@
 /**
  * Checks of what a server and its tools, resources and prompts are configured with, run when the server is
- * constructed and when a tool, resource or prompt is registered. A misspelt or impossible setting must stop the program at startup with a message naming the setting
- * and what it accepts; ignored, an unknown key (`perpetual`, `defaultTTLMs`) silently leaves the default in place.
+ * constructed and when a tool, resource or prompt is registered. A misspelt or impossible setting must stop the
+ * program at startup with a message naming the setting and what it accepts; ignored, an unknown key (`perpetual`,
+ * `defaultTTLMs`) silently leaves the default in place.
  *
  * The lists of known keys are typed against the option interfaces, so adding an option without listing it here
  * does not compile.
  */
-
 import type { DashboardOptions } from '../dashboard/index.js';
 import type { MetricsOptions } from '../metrics/task-metrics.js';
 import type { RetryPolicy } from '../tasks/types.js';

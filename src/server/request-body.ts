@@ -48,8 +48,7 @@ export async function readRequestBody(request: Request, parsedBody: unknown): Pr
       // Not JSON: the SDK answers it, from the text as sent.
     }
   }
-  // The signal passed on explicitly: the node adapter's requests answer `signal` with the client's (node-json-handler.ts).
+  // The signal passed on explicitly: the node adapter's requests answer `signal` with the client's
+  // (node-json-handler.ts), which `new Request(request)` alone would not follow.
   return { request: new Request(request, { body: text, signal: request.signal }) };
 }
-
-/** The SDK's own error answer for a body it cannot use (`id` is null: no request id could be read). */

@@ -256,8 +256,7 @@ export function leanTaskCalls(internals: ServerInternals): LeanTaskCalls {
       } catch {
         return undefined;
       }
-      if (!admitted.ok || admitted.call.route !== 'task' || admitted.call.tool.config.preflight)
-        return undefined;
+      if (!admitted.ok || admitted.call.route !== 'task') return undefined;
       const { call } = admitted;
       return () => runToolCall(internals, era, handling, call, params, ctx);
     },

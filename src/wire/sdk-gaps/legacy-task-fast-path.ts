@@ -19,17 +19,15 @@
  * `{ result, jsonrpc, id }` (no event id: the fallback has no event store). test/server/legacy-task-fast-path.test.ts
  * compares both paths byte for byte.
  */
-import type { AuthInfo, ServerContext } from '@modelcontextprotocol/server';
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import { traceRequest } from '../../tracing/spans.js';
-import type { TaskOperations } from '../era.js';
+import type { HttpPorts, TaskOperations } from '../era.js';
 import { legacyTask, taskPayload } from '../legacy/shapes.js';
-import { hasExactly, plainLegacyRequest, sseAnswer } from './plain-requests.js';
+import { hasExactly, leanContext, plainLegacyRequest, sseAnswer } from './plain-requests.js';
 import { ownedTask, PLAIN_TASK_ID } from './task-get-fast-path.js';
 
-export interface LegacyTaskFastPathDeps {
+export interface LegacyTaskFastPathDeps extends Pick<HttpPorts, 'shutdown'> {
   tasks: Pick<TaskOperations, 'find'>;
-  /** Aborted when the server closes: from then on the SDK's handler answers (it refuses requests once closed). */
-  shutdown: AbortSignal;
 }
 
 type LegacyTaskRead = { method: 'tasks/get' | 'tasks/result'; taskId: string; id: string | number };
@@ -50,7 +48,7 @@ export class LegacyTaskFastPath {
     if (!record) return undefined;
     if (method === 'tasks/result' && !(record.status === 'completed' && record.result)) return undefined;
     // The span the SDK path opens for the request (same name and attributes); it starts once the record is read.
-    const ctx = { mcpReq: { method, id }, http: { req: request, authInfo } } as unknown as ServerContext;
+    const ctx = leanContext({ method, id }, request, authInfo);
     const result = await traceRequest(ctx, { taskId }, async () =>
       method === 'tasks/get' ? legacyTask(record) : taskPayload(record),
     );

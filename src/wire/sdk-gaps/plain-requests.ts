@@ -9,12 +9,14 @@
  * classification (`classifyInboundRequest`) agrees. Anything else is left to the SDK, which gives its own answer.
  */
 import {
+  type AuthInfo,
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
   classifyInboundRequest,
   isJsonContentType,
   isSpecType,
   PROTOCOL_VERSION_META_KEY,
+  type ServerContext,
 } from '@modelcontextprotocol/server';
 import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION, TASKS_EXTENSION } from '../../protocol.js';
 import { isPlainObject } from '../json-body.js';
@@ -127,6 +129,18 @@ function isBareEnvelope(meta: Record<string, unknown>): boolean {
     isPlainObject(capabilities.extensions) &&
     isPlainObject(capabilities.extensions[TASKS_EXTENSION])
   );
+}
+
+/**
+ * The SDK context a lean path hands the code it shares with the SDK path (the request span, and on task creation
+ * the dispatch): the JSON-RPC request as `mcpReq`, and the HTTP request with its caller. Nothing there reads more.
+ */
+export function leanContext(
+  mcpReq: Record<string, unknown>,
+  request: Request,
+  authInfo: AuthInfo | undefined,
+): ServerContext {
+  return { mcpReq, http: { req: request, authInfo } } as unknown as ServerContext;
 }
 
 /** Whether `value` has exactly these own keys. */

@@ -27,17 +27,13 @@
  * `{ content: [], task }` in one SSE `message` event. test/server/task-create-fast-path.test.ts compares both paths
  * byte for byte, and the task records and context snapshots they store.
  */
-import {
-  type AuthInfo,
-  type CallToolRequest,
-  SERVER_INFO_META_KEY,
-  type ServerContext,
-} from '@modelcontextprotocol/server';
+import { type AuthInfo, type CallToolRequest, SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
 import type { HttpPorts, WireEra } from '../era.js';
 import { isPlainObject } from '../json-body.js';
 import {
   hasExactly,
   jsonAnswer,
+  leanContext,
   type PlainRequest,
   plainLegacyRequest,
   plainModernRequest,
@@ -72,8 +68,8 @@ export class TaskCreateFastPath {
     const modern = deps.encoding === 'modern';
     const meta = modern ? (params._meta as Record<string, unknown>) : undefined;
     // What the SDK's context gives the dispatch of a stateless request (no session, no multi-round-trip state).
-    const ctx = {
-      mcpReq: {
+    const ctx = leanContext(
+      {
         id,
         method: 'tools/call',
         _meta: meta,
@@ -82,8 +78,9 @@ export class TaskCreateFastPath {
         inputResponses: undefined,
         requestState: () => undefined,
       },
-      http: { req: request, authInfo },
-    } as unknown as ServerContext;
+      request,
+      authInfo,
+    );
     const run = await deps.calls.admit(deps.era, params, ctx);
     if (!run) return undefined;
     let result: Record<string, unknown>;

@@ -17,21 +17,17 @@
  * fields, then `resultType: "complete"`, then `_meta` with the server's identity; `{ result, jsonrpc, id }`, 200,
  * `content-type: application/json`. test/server/task-get-fast-path.test.ts compares both paths byte for byte.
  */
-import { type AuthInfo, SERVER_INFO_META_KEY, type ServerContext } from '@modelcontextprotocol/server';
+import { type AuthInfo, SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
 import { traceRequest } from '../../tracing/spans.js';
-import type { TaskOperations } from '../era.js';
+import type { HttpPorts, TaskOperations } from '../era.js';
 import { detailedTask } from '../modern/shapes.js';
-import { hasExactly, jsonAnswer, plainModernRequest } from './plain-requests.js';
+import { hasExactly, jsonAnswer, leanContext, plainModernRequest } from './plain-requests.js';
 
 /** Task ids this path takes: taskmcp's own (and nothing an `Mcp-Name` header would need to encode). */
 export const PLAIN_TASK_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
-export interface TaskGetFastPathDeps {
+export interface TaskGetFastPathDeps extends Pick<HttpPorts, 'info' | 'shutdown'> {
   tasks: Pick<TaskOperations, 'find'>;
-  /** The server identity the SDK stamps on every result (the object given to `new McpServer`). */
-  info: { name: string; version: string; title?: string };
-  /** Aborted when the server closes: from then on the SDK's handler answers (it refuses requests once closed). */
-  shutdown: AbortSignal;
 }
 
 /**
@@ -66,10 +62,8 @@ export class TaskGetFastPath {
     const message = body as { id: string | number; params: { _meta: Record<string, unknown> } };
     const { id } = message;
     // The span the SDK path opens for the request (same name and attributes); it starts once the record is read.
-    const ctx = {
-      mcpReq: { method: 'tasks/get', id, _meta: message.params._meta, envelope: message.params._meta },
-      http: { req: request, authInfo },
-    } as unknown as ServerContext;
+    const { _meta } = message.params;
+    const ctx = leanContext({ method: 'tasks/get', id, _meta, envelope: _meta }, request, authInfo);
     const result = await traceRequest(ctx, { taskId }, async () => ({
       ...detailedTask(record),
       resultType: 'complete',

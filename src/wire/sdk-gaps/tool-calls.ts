@@ -26,6 +26,14 @@ export function asToolCallResult<T extends Record<string, unknown>>(
   return createTaskResult as { content: [] } & T;
 }
 
+/** taskmcp's own `tools/call` dispatch. */
+type ToolCallDispatch = (
+  params: CallToolRequest['params'],
+  ctx: ServerContext,
+) => Promise<CallToolResult | InputRequiredResult>;
+/** Whether a name is a registered tool (only then does it name the span). */
+type IsTool = (name: string) => boolean;
+
 /**
  * Take over `tools/call` dispatch from `McpServer`, keeping its `tools/list` (JSON Schema from Standard Schema).
  *
@@ -36,14 +44,7 @@ export function asToolCallResult<T extends Record<string, unknown>>(
  * Each call runs in a span (src/tracing), named after the tool only when `isTool` knows it: a client's made-up name
  * must not become a span name.
  */
-export function serveToolCalls(
-  server: McpServer,
-  dispatch: (
-    params: CallToolRequest['params'],
-    ctx: ServerContext,
-  ) => Promise<CallToolResult | InputRequiredResult>,
-  isTool: (name: string) => boolean,
-): void {
+export function serveToolCalls(server: McpServer, dispatch: ToolCallDispatch, isTool: IsTool): void {
   server.server.setRequestHandler('tools/call', (request, ctx) =>
     tracedToolCall(request.params, ctx as ServerContext, dispatch, isTool),
   );
@@ -53,11 +54,8 @@ export function serveToolCalls(
 export function tracedToolCall(
   params: CallToolRequest['params'],
   ctx: ServerContext,
-  dispatch: (
-    params: CallToolRequest['params'],
-    ctx: ServerContext,
-  ) => Promise<CallToolResult | InputRequiredResult>,
-  isTool: (name: string) => boolean,
+  dispatch: ToolCallDispatch,
+  isTool: IsTool,
 ): Promise<CallToolResult | InputRequiredResult> {
   return traceRequest(ctx, { tool: isTool(params.name) ? params.name : undefined }, () =>
     dispatch(params, ctx),
