@@ -3,6 +3,7 @@ import { Client, type ClientOptions } from 'taskmcp/client';
 import { eventually } from 'taskmcp/testing';
 
 export const MODERN = '2026-07-28';
+export const LEGACY = '2025-11-25';
 export const TASKS = 'io.modelcontextprotocol/tasks';
 
 /** Serve `server` over real Streamable HTTP on a free loopback port. */

@@ -8,6 +8,7 @@
  * to him and untouched by anything he sends. Tools that legitimately run until cancelled or for a caller-chosen time
  * (`progress`, `wait_for_cancel`) are left out: random arguments would fill the workers with valid long jobs.
  */
+import { LEGACY, MODERN } from '../helpers.js';
 import { HOSTILE_STRINGS, jsonObject, jsonValue, RawJson, type Rng, toJson } from './random.js';
 
 export type Era = 'modern' | 'legacy';
@@ -42,8 +43,7 @@ export interface Targets {
   foreignInputs: InputTarget[];
 }
 
-export const MODERN = '2026-07-28';
-export const LEGACY = '2025-11-25';
+export { LEGACY, MODERN };
 export const TASKS = 'io.modelcontextprotocol/tasks';
 export const FUZZ_TOKEN = 'bob';
 

@@ -10,10 +10,8 @@ import { inputRequired, ProtocolError, ProtocolErrorCode, TaskMCP } from 'taskmc
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LegacyTaskFastPath } from '../../src/wire/sdk-gaps/legacy-task-fast-path.js';
 import { engineCases } from '../engines.js';
-import { eventually, MODERN } from '../helpers.js';
+import { eventually, LEGACY, MODERN } from '../helpers.js';
 import { exchange, leanSwitch, postOf, type RequestChanges, TOKENS } from './fast-path-diff.js';
-
-const LEGACY = '2025-11-25';
 
 type Spec = RequestChanges & {
   label: string;
@@ -82,22 +80,13 @@ describe.each(engineCases)('lean 2025-11-25 task reads against the SDK path ($na
     server.tool({ name: 'hold', task: true }, hold);
     server.tool({ name: 'cancelled', task: true }, hold);
     for (const name of ['done', 'toolError', 'fails', 'asks', 'hold', 'cancelled']) {
+      const params = { name, arguments: {}, task: { ttl: 60_000 } };
       const response = await server.fetch(
-        new Request('http://127.0.0.1/mcp', {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            authorization: 'Bearer alice',
-            'mcp-protocol-version': LEGACY,
-          },
-          body: JSON.stringify({
-            jsonrpc: '2.0',
-            id: 1,
-            method: 'tools/call',
-            params: { name, arguments: {}, task: { ttl: 60_000 } },
-          }),
-        }),
+        postOf(
+          { jsonrpc: '2.0', id: 1, method: 'tools/call', params },
+          { 'mcp-protocol-version': LEGACY },
+          {},
+        ),
       );
       const { result } = messageOf(await response.text()) as { result: { task: { taskId: string } } };
       ids[name] = result.task.taskId;

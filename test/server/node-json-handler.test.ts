@@ -14,9 +14,7 @@ import { TaskMCP } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { toNodeJsonHandler } from '../../src/wire/sdk-gaps/node-json-handler.js';
-import { MODERN, TASKS } from '../helpers.js';
-
-const LEGACY = '2025-11-25';
+import { LEGACY, MODERN, TASKS } from '../helpers.js';
 
 /** Raw request bytes: a head, then the body as one or more chunks written separately. */
 interface Raw {

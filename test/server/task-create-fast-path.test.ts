@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { modernEra } from '../../src/wire/modern/index.js';
 import { TaskCreateFastPath } from '../../src/wire/sdk-gaps/task-create-fast-path.js';
 import { engineCases } from '../engines.js';
-import { eventually, MODERN, TASKS } from '../helpers.js';
+import { eventually, LEGACY, MODERN, TASKS } from '../helpers.js';
 import {
   type Exchange,
   envelope,
@@ -29,8 +29,6 @@ import {
   type RequestChanges,
   TOKENS,
 } from './fast-path-diff.js';
-
-const LEGACY = '2025-11-25';
 
 type Era = 'modern' | 'legacy';
 

@@ -67,28 +67,13 @@ describe.each(engineCases)('lean tasks/get against the SDK path ($name engine)',
       return 'released';
     });
     for (const name of ['done', 'fails', 'asks', 'hold']) {
+      const _meta = envelope({ elicitation: {}, extensions: { [TASKS]: {} } });
       const response = await server.fetch(
-        new Request('http://127.0.0.1/mcp', {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            authorization: 'Bearer alice',
-            'mcp-protocol-version': MODERN,
-            'mcp-method': 'tools/call',
-            'mcp-name': name,
-          },
-          body: JSON.stringify({
-            jsonrpc: '2.0',
-            id: 1,
-            method: 'tools/call',
-            params: {
-              name,
-              arguments: {},
-              _meta: envelope({ elicitation: {}, extensions: { [TASKS]: {} } }),
-            },
-          }),
-        }),
+        postOf(
+          { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {}, _meta } },
+          { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': name },
+          {},
+        ),
       );
       ids[name] = ((await response.json()) as { result: { taskId: string } }).result.taskId;
     }
