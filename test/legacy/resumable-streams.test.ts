@@ -192,18 +192,22 @@ for (const { name, engine } of engineCases) {
       expect(JSON.parse(response!.data)).toMatchObject({ result: { protocolVersion: '2025-11-25' } });
     });
 
-    it('replays what a dropped POST stream missed (progress, the response) once, in order', async () => {
+    /** A session's call to `tool` whose POST stream the client drops after its first progress event. */
+    const dropAfterFirstProgress = async (tool: string) => {
       const session = new RawSession(url);
       await session.initialize();
       const dropped = new AbortController();
       const id = nextId++;
-      const response = await session.post(
-        { id, method: 'tools/call', params: { name: 'steps', arguments: {}, _meta: { progressToken: 'p' } } },
-        dropped.signal,
-      );
+      const params = { name: tool, arguments: {}, _meta: { progressToken: tool } };
+      const response = await session.post({ id, method: 'tools/call', params }, dropped.signal);
       const first = await new SseReader(response).nextMessage();
       expect(first.message).toMatchObject({ method: 'notifications/progress', params: { progress: 1 } });
       dropped.abort();
+      return { session, id, first };
+    };
+
+    it('replays what a dropped POST stream missed (progress, the response) once, in order', async () => {
+      const { session, id, first } = await dropAfterFirstProgress('steps');
       release();
 
       const resumed = new AbortController();
@@ -231,17 +235,7 @@ for (const { name, engine } of engineCases) {
     });
 
     it('resumes a POST stream dropped while its call runs at once, not after the next keep-alive write', async () => {
-      const session = new RawSession(url);
-      await session.initialize();
-      const dropped = new AbortController();
-      const id = nextId++;
-      const response = await session.post(
-        { id, method: 'tools/call', params: { name: 'held', arguments: {}, _meta: { progressToken: 'h' } } },
-        dropped.signal,
-      );
-      const first = await new SseReader(response).nextMessage();
-      expect(first.message).toMatchObject({ method: 'notifications/progress', params: { progress: 1 } });
-      dropped.abort();
+      const { session, id, first } = await dropAfterFirstProgress('held');
       // The call is still running: until the server lets the dropped stream go, a resume answers 409. It must let
       // go when the client disconnects, not when the SDK's 15 s keep-alive write reveals the drop: 10 s tells the two
       // apart with room for a loaded machine (the disconnect takes milliseconds).
