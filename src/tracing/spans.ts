@@ -12,20 +12,25 @@
  *   `resources/read` (the URI in `mcp.resource.uri`, never in the name) or `prompts/get {prompt}`, each after its
  *   `queue_wait`.
  *
- * Each function runs its work as is when tracing is off (see load.ts), and never changes what the work returns or
- * throws.
+ * Each function runs its work as is when tracing is off: no API, or no tracer provider nor propagator registered
+ * (`tracing()` in load.ts), and never changes what the work returns or throws.
  */
 import { PROTOCOL_VERSION_META_KEY, type ServerContext } from '@modelcontextprotocol/server';
 import type { Attributes, Context, Link, Span, TextMapGetter, Tracer } from '@opentelemetry/api';
 import type { LegRun } from '../tasks/types.js';
 import * as attr from './attributes.js';
-import { type OtelApi, otel } from './load.js';
+import { type OtelApi, tracing } from './load.js';
 
-let tracer: Tracer | undefined;
-/** The API's tracer follows whichever provider is registered, also one registered later: one is enough. */
+let tracer: { of: unknown; tracer: Tracer } | undefined;
+/**
+ * The tracer of the global provider, taken again when that changes. The global provider is the API's proxy, whose
+ * tracers follow a provider registered later; but `trace.disable()` replaces the proxy, and a tracer taken while a
+ * provider was registered stays that provider's.
+ */
 const tracerOf = (api: OtelApi): Tracer => {
-  tracer ??= api.trace.getTracer('taskmcp');
-  return tracer;
+  const provider = api.trace.getTracerProvider();
+  if (tracer?.of !== provider) tracer = { of: provider, tracer: provider.getTracer('taskmcp') };
+  return tracer.tracer;
 };
 /** What JSON-RPC answers for anything thrown without a code of its own. */
 const INTERNAL_ERROR = -32603;
@@ -42,7 +47,7 @@ export function traceRequest<T>(
   target: RequestTarget,
   handle: () => Promise<T>,
 ): Promise<T> {
-  const api = otel();
+  const api = tracing();
   if (!api) return handle();
   const method = ctx.mcpReq.method;
   const { parent, links } = requestParent(api, ctx);
@@ -69,7 +74,7 @@ export function traceTaskCreation<T extends { taskId: string }>(
   operation: LegOperation,
   create: () => Promise<T>,
 ): Promise<T> {
-  const api = otel();
+  const api = tracing();
   if (!api) return create();
   const active = api.context.active();
   const { target, attributes } = operationIdentity(taskName, operation);
@@ -89,7 +94,7 @@ export function traceTaskCreation<T extends { taskId: string }>(
  * or `undefined` when nothing is traced here: no API, no SDK, or no propagator that writes `traceparent`.
  */
 export function currentTraceContext(): { traceparent: string; tracestate?: string } | undefined {
-  const api = otel();
+  const api = tracing();
   if (!api) return undefined;
   const active = api.context.active();
   const current = api.trace.getSpanContext(active);
@@ -172,7 +177,7 @@ export function traceLeg<T extends RunOutcome>(
   execute: () => Promise<T>,
   operation: LegOperation = { kind: 'tool' },
 ): Promise<T> {
-  const api = otel();
+  const api = tracing();
   if (!api) return execute();
   const carrier: Record<string, string> = {};
   if (caller?.traceparent) carrier.traceparent = caller.traceparent;
