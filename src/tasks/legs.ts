@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskErrorCode } from '../errors.js';
 import type { Observers } from './observer.js';
-import type { LegDelivery, QueuedLeg, TaskEvent, TaskQueue, TaskStore } from './seams.js';
+import type { LegDelivery, LegEndCarrier, QueuedLeg, TaskEvent, TaskQueue, TaskStore } from './seams.js';
 import { flushed, LegLogBudget } from './task-logs.js';
 import { failedRecord, isCurrentLeg, progressedRecord, settledRecord, stamped } from './transitions.js';
 import type { Durability, EngineLog } from './tuning.js';
@@ -231,15 +231,25 @@ export class LegExecutor {
     }
     leg.returned = true;
     await flushed(logging);
-    await this.settle(leg, job, outcome);
+    await this.settle(leg, job, outcome, delivery.carrier);
   }
 
-  /** Store how a leg ended, unless the task moved on (cancelled, timed out, superseded) in the meantime. */
-  private async settle(leg: RunningLeg, job: QueuedLeg, outcome: LegOutcome): Promise<void> {
+  /**
+   * Store how a leg ended, unless the task moved on (cancelled, timed out, superseded) in the meantime. With a
+   * `carrier`, the first write also ends the leg on the queue (one round trip); retries go alone.
+   */
+  private async settle(
+    leg: RunningLeg,
+    job: QueuedLeg,
+    outcome: LegOutcome,
+    carrier?: LegEndCarrier,
+  ): Promise<void> {
     const { store, queue, durability } = this.options;
     let nextLegDelayMs: number | undefined;
-    const updated = await this.persistently(job.taskId, 'storing the outcome', () =>
-      store.update(
+    const updated = await this.persistently(job.taskId, 'storing the outcome', () => {
+      const carriedOnce = carrier;
+      carrier = undefined;
+      return store.update(
         job.taskId,
         (current) => {
           if (!isCurrentLeg(current, job)) return undefined;
@@ -248,8 +258,9 @@ export class LegExecutor {
           return stamped(settled.record, Date.now(), durability.livenessMs);
         },
         leg.known,
-      ),
-    );
+        carriedOnce,
+      );
+    });
     if (!updated?.changed) return;
     if (isTerminal(updated.record.status)) this.options.observers.ended(updated.record);
     if (nextLegDelayMs !== undefined) {

@@ -35,12 +35,14 @@ export interface TaskStore {
    * to leave it untouched; it may be called more than once under contention, so it must be pure.
    * Resolves to the record as stored afterwards and whether it changed, or `null` when there is no such task.
    * `likely` is the record as the caller last saw it: a store may start from it to save a read (the write still
-   * checks it, so a stale one only costs a retry).
+   * checks it, so a stale one only costs a retry). `carrier` is the queue's offer to send the first write with the
+   * end of the leg it settles (see {@link LegDelivery.carrier}); a store that cannot use it ignores it.
    */
   update(
     taskId: string,
     change: (current: TaskRecord) => TaskRecord | undefined,
     likely?: TaskRecord,
+    carrier?: LegEndCarrier,
   ): Promise<{ record: TaskRecord; changed: boolean } | null>;
   /**
    * One page of the live tasks of `owner`, in listing order (see `listing.ts`), starting after `cursor`; at most
@@ -140,6 +142,14 @@ export interface LegPreload {
   context: string;
 }
 
+/**
+ * Sends one write of the store (its command's keys and arguments) with the end of the leg it settles, in one round
+ * trip, and resolves to the write's reply. Only a store of the same engine knows what to send: the Redis engine's
+ * completes the leg's BullMQ job in the same script as the record's compare-and-set. Once a store has called it,
+ * the leg ends with that write, whether the consumer's `process` has resolved or not.
+ */
+export type LegEndCarrier = (keysAndArgs: Array<string | number>) => Promise<unknown>;
+
 /** A leg handed to a consumer. */
 export interface LegDelivery extends QueuedLeg {
   /** How often this leg was delivered before and lost with its worker (a crash, `kill -9`, a lost lock). */
@@ -151,6 +161,8 @@ export interface LegDelivery extends QueuedLeg {
    * latest when the queue closes.
    */
   handBack(): Promise<void>;
+  /** Offered by a queue that can end the leg together with the store's write that settles it (at most once). */
+  carrier?: LegEndCarrier;
 }
 
 /** Hands legs to whichever process consumes the queue, at most `concurrency` at a time per consumer. */

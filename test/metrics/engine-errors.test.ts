@@ -23,9 +23,9 @@ it('counts a failed store write by operation, and the outcome once it is stored'
   const store = new MemoryTaskStore();
   const update = store.update.bind(store);
   let failures = 1;
-  store.update = ((...args: Parameters<TaskStore['update']>) => {
+  store.update = ((...[taskId, change, likely]: Parameters<TaskStore['update']>) => {
     if (failures-- > 0) return Promise.reject(new Error('the store is unreachable'));
-    return update(...args);
+    return update(taskId, change, likely);
   }) as TaskStore['update'];
   engine = new ComposedTaskEngine({
     kind: 'flaky',

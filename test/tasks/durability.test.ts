@@ -27,11 +27,15 @@ const DURABILITY: DurabilityOptions = {
 interface Case {
   name: string;
   make(name: string): ComposedTaskEngine;
+  /** Whether another engine of the same name shares this one's tasks (another process, on a shared engine). */
+  shared: boolean;
 }
 
-const cases: Case[] = [{ name: 'memory', make: () => new MemoryTaskEngine({ durability: DURABILITY }) }];
+const cases: Case[] = [
+  { name: 'memory', make: () => new MemoryTaskEngine({ durability: DURABILITY }), shared: false },
+];
 if (await requireRedis()) {
-  cases.push({ name: 'redis', make: (name) => redisEngine({ name, durability: DURABILITY }) });
+  cases.push({ name: 'redis', make: (name) => redisEngine({ name, durability: DURABILITY }), shared: true });
 }
 
 /** The engine's seams, for making the states a crash leaves behind. */
@@ -69,7 +73,7 @@ function deferred() {
   return { promise, resolve };
 }
 
-describe.each(cases)('durability: $name engine', ({ make }) => {
+describe.each(cases)('durability: $name engine', ({ make, shared }) => {
   const engines: ComposedTaskEngine[] = [];
   afterEach(async () => {
     await Promise.all(engines.splice(0).map((engine) => engine.close()));
@@ -158,6 +162,41 @@ describe.each(cases)('durability: $name engine', ({ make }) => {
     expect(after?.checkAt).toBeGreaterThan(Date.now());
     gate.resolve();
     await until(engine, taskId, 'completed');
+    expect(runs).toBe(1);
+  });
+
+  it('stores the outcome of a leg whose record was changed elsewhere while it ran, and runs it once', async () => {
+    const name = uniqueName('changed');
+    const gate = deferred();
+    let runs = 0;
+    const engine = await started(async () => {
+      runs++;
+      await gate.promise;
+      return ok('kept');
+    }, name);
+    // On a shared engine, another process's write: this one's store does not know the record changed, so its
+    // first write of the outcome conflicts (the one that would also end the leg on the queue).
+    let writer = engine;
+    if (shared) {
+      writer = make(name);
+      engines.push(writer);
+      await writer.start({ worker: false });
+    }
+    const { taskId } = await engine.create({
+      taskId: orphan().taskId,
+      toolName: 'tool',
+      owner: 'owner',
+      args: {},
+      ttlMs: 60_000,
+      pollIntervalMs: 100,
+      context: '{}',
+    });
+    await eventually(() => runs === 1);
+    await seams(writer).store.update(taskId, (current) => ({ ...current, statusMessage: 'noted elsewhere' }));
+    gate.resolve();
+    const done = await until(engine, taskId, 'completed');
+    expect(done.result).toEqual({ content: [{ type: 'text', text: 'kept' }] });
+    expect(await seams(engine).queue.holds({ taskId, leg: 1, attempt: 1 })).toBe(false);
     expect(runs).toBe(1);
   });
 

@@ -49,25 +49,54 @@ return 1`;
 /**
  * Compare-and-set of a record, with the bookkeeping its status implies, and the change announced on the events
  * channel in the same step. Optimistic concurrency without WATCH (which would need a connection per update).
- * KEYS: record, context, live, expiring, events channel. ARGV: expected JSON, next JSON, task id, checkAt (or ''),
+ * A Lua function of its keys and arguments, so it runs alone ({@link COMPARE_AND_SET}) or ahead of BullMQ's job
+ * completion ({@link compareAndSetThenFinish}).
+ * K: record, context, live, expiring, events channel. A: expected JSON, next JSON, task id, checkAt (or ''),
  * expiresAt (or ''), expiring member, event message (or '').
- * Returns 1 when written, the current JSON when it differs from the expected one, nil when there is no record.
+ * Returns 1 when written, the current JSON when it differs from the expected one, 0 when there is no record.
  */
-const COMPARE_AND_SET = `
-local current = redis.call('GET', KEYS[1])
-if not current then return nil end
-if current ~= ARGV[1] then return current end
-redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
-if ARGV[5] ~= '' then
-  redis.call('PEXPIREAT', KEYS[1], ARGV[5])
-  redis.call('DEL', KEYS[2])
-  redis.call('ZREM', KEYS[3], ARGV[3])
-  redis.call('ZADD', KEYS[4], ARGV[5], ARGV[6])
-elseif ARGV[4] ~= '' then
-  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
+const COMPARE_AND_SET_FUNCTION = `
+local function compareAndSet(K, A)
+  local current = redis.call('GET', K[1])
+  if not current then return 0 end
+  if current ~= A[1] then return current end
+  redis.call('SET', K[1], A[2], 'KEEPTTL')
+  if A[5] ~= '' then
+    redis.call('PEXPIREAT', K[1], A[5])
+    redis.call('DEL', K[2])
+    redis.call('ZREM', K[3], A[3])
+    redis.call('ZADD', K[4], A[5], A[6])
+  elseif A[4] ~= '' then
+    redis.call('ZADD', K[3], A[4], A[3])
+  end
+  if A[7] ~= '' then redis.call('PUBLISH', K[5], A[7]) end
+  return 1
 end
-if ARGV[7] ~= '' then redis.call('PUBLISH', KEYS[5], ARGV[7]) end
-return 1`;
+`;
+export const COMPARE_AND_SET_KEYS = 5;
+const COMPARE_AND_SET_ARGS = 7;
+const COMPARE_AND_SET = `${COMPARE_AND_SET_FUNCTION}
+return compareAndSet(KEYS, ARGV)`;
+
+/**
+ * A compare-and-set of a record, then BullMQ's own script that completes the leg's job (and fetches the next one):
+ * a finished leg is one round trip instead of two. Both always run, as they would one after the other: the record
+ * is written even if BullMQ refuses (a lost lock), so a result is never dropped; the job is completed even if the
+ * record moved on (the caller then retries the write alone).
+ * Keys: BullMQ's, then the compare-and-set's; arguments likewise (the compare-and-set's are taken from the end).
+ * Returns `{ compare-and-set reply, BullMQ's reply }`.
+ */
+export function compareAndSetThenFinish(finishLua: string): string {
+  return `${COMPARE_AND_SET_FUNCTION}
+local carriedKeys, carriedArgs = {}, {}
+for i = 1, ${COMPARE_AND_SET_KEYS} do carriedKeys[i] = KEYS[#KEYS - ${COMPARE_AND_SET_KEYS} + i] end
+for i = 1, ${COMPARE_AND_SET_ARGS} do carriedArgs[i] = ARGV[#ARGV - ${COMPARE_AND_SET_ARGS} + i] end
+local written = compareAndSet(carriedKeys, carriedArgs)
+local function finish()
+${finishLua}
+end
+return { written, finish() }`;
+}
 
 /**
  * The reconciler's work list, for one process at a time: take the turn (a short lock), prune expired listings,
@@ -82,7 +111,7 @@ type Args = Array<string | number>;
 
 export interface ScriptCommands {
   taskmcpInsert(...keysThenArgs: Args): Promise<number>;
-  taskmcpCompareAndSet(...keysThenArgs: Args): Promise<number | string | null>;
+  taskmcpCompareAndSet(...keysThenArgs: Args): Promise<number | string>;
   taskmcpDueForCheck(...keysThenArgs: Args): Promise<string[]>;
 }
 
@@ -90,7 +119,7 @@ export function withScripts(redis: Redis): Redis & ScriptCommands {
   const scripted = redis as Redis & Partial<ScriptCommands>;
   if (!scripted.taskmcpInsert) redis.defineCommand('taskmcpInsert', { numberOfKeys: 5, lua: INSERT });
   if (!scripted.taskmcpCompareAndSet)
-    redis.defineCommand('taskmcpCompareAndSet', { numberOfKeys: 5, lua: COMPARE_AND_SET });
+    redis.defineCommand('taskmcpCompareAndSet', { numberOfKeys: COMPARE_AND_SET_KEYS, lua: COMPARE_AND_SET });
   if (!scripted.taskmcpDueForCheck)
     redis.defineCommand('taskmcpDueForCheck', { numberOfKeys: 3, lua: DUE_FOR_CHECK });
   return redis as Redis & ScriptCommands;

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { decodeCursor, isAfter, pageOf, positionOf, type TaskPage } from '../listing.js';
-import { matchesQuery, type RecentQuery, TaskLimitError, type TaskLimits, type TaskStore } from '../seams.js';
+import {
+  type LegEndCarrier,
+  matchesQuery,
+  type RecentQuery,
+  TaskLimitError,
+  type TaskLimits,
+  type TaskStore,
+} from '../seams.js';
 import type { TaskRecord } from '../types.js';
 import type { RedisKeys } from './keys.js';
 import { type ScriptCommands, withScripts } from './scripts.js';
@@ -68,6 +75,7 @@ export class RedisTaskStore implements TaskStore {
     taskId: string,
     change: (current: TaskRecord) => TaskRecord | undefined,
     likely?: TaskRecord,
+    carrier?: LegEndCarrier,
   ): Promise<{ record: TaskRecord; changed: boolean } | null> {
     const key = this.keys.task(taskId);
     // Records are stored as JSON.stringify writes them, so the likely record gives the likely stored value.
@@ -94,7 +102,7 @@ export class RedisTaskStore implements TaskStore {
       }
       const written = JSON.stringify(next);
       const terminal = next.expiresAt !== undefined;
-      const outcome = await this.redis.taskmcpCompareAndSet(
+      const keysAndArgs = [
         key,
         this.keys.context(taskId),
         this.keys.live,
@@ -107,13 +115,19 @@ export class RedisTaskStore implements TaskStore {
         next.expiresAt ?? '',
         `${encodeURIComponent(next.owner)} ${taskId}`,
         JSON.stringify({ type: 'changed', taskId, status: next.status }),
-      );
+      ];
+      // The first write may travel with the end of the leg; a retry after a conflict goes alone.
+      const outcome = carrier
+        ? await carrier(keysAndArgs)
+        : await this.redis.taskmcpCompareAndSet(...keysAndArgs);
+      carrier = undefined;
       if (outcome === 1) {
         if (terminal) this.remembered.delete(taskId);
         else this.remember(taskId, written);
         return { record: next, changed: true };
       }
-      // Someone else wrote first (or the remembered value was stale): the script answered with the current value.
+      // Someone else wrote first (or the remembered value was stale): the script answered with the current value
+      // (0: the record is gone).
       raw = typeof outcome === 'string' ? outcome : null;
       fresh = true;
     }
