@@ -72,18 +72,15 @@ describe('architecture of src/wire', () => {
 
 describe('architecture of src/server', () => {
   // The server reaches an era only through wire/eras.ts and the WireEra interface, so dropping an era is its folder
-  // and one line there. Pushed task notifications (a 2026-07-28 feature the server hosts) are the one exception.
+  // and one line there.
   const ERA_FOLDERS = [join(wire, 'modern'), join(wire, 'legacy')];
-  const EXCEPTIONS = new Set([join(server, 'task-listen.ts')]);
 
-  it('imports no era folder of src/wire, except task-listen.ts', () => {
-    const named = sourcesUnder(server)
-      .filter((file) => !EXCEPTIONS.has(file))
-      .flatMap((file) =>
-        relativeImports(file)
-          .filter((to) => ERA_FOLDERS.some((folder) => to.startsWith(`${folder}/`)))
-          .map((to) => `${show(file)} -> ${show(to)}`),
-      );
+  it('imports no era folder of src/wire', () => {
+    const named = sourcesUnder(server).flatMap((file) =>
+      relativeImports(file)
+        .filter((to) => ERA_FOLDERS.some((folder) => to.startsWith(`${folder}/`)))
+        .map((to) => `${show(file)} -> ${show(to)}`),
+    );
     expect(named).toEqual([]);
   });
 });

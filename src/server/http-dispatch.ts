@@ -105,7 +105,7 @@ export class HttpDispatch {
     }
     this.handler ??= createMcpHandler(
       ({ era, requestInfo }) => {
-        deps.taskListens.gate.admit(era, requestInfo);
+        deps.taskListens.admit(era, requestInfo);
         return buildSdkServer(internals, era);
       },
       {

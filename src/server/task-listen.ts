@@ -1,15 +1,16 @@
 /**
- * Pushed task notifications on 2026-07-28, over Streamable HTTP and stdio: the `subscriptions/listen` requests that
- * name task ids, bound to the caller. The subscription itself is the wire's (`wire/modern/task-subscription.ts`),
- * carried by an SSE stream over HTTP (`wire/modern/task-listen.ts`) and by the connection over stdio; getting the
- * requests past the SDK is a gap of its own on each transport (`wire/sdk-gaps/task-listen.ts`,
- * `wire/sdk-gaps/stdio-task-listen.ts`). Changes reach a subscription through the task engine's watch, which
- * follows the engine's event bus, so a task running in a worker process is reported by whichever front end holds it.
+ * Pushed task notifications over Streamable HTTP and stdio: the `subscriptions/listen` requests that name task ids
+ * (2026-07-28), bound to the caller. What the request says and what the subscription reports are the era's, found
+ * by walking the served eras for `WireEra.taskListen` (wire/era.ts), so no era is named here; the subscription is
+ * carried by an SSE stream over HTTP and by the connection over stdio. Getting the requests past the SDK is a gap of
+ * its own on each transport (`wire/sdk-gaps/task-listen.ts`, `wire/sdk-gaps/stdio-task-listen.ts`). Changes reach a
+ * subscription through the task engine's watch, which follows the engine's event bus, so a task running in a worker
+ * process is reported by whichever front end holds it.
  */
-import type { AuthInfo, Transport } from '@modelcontextprotocol/server';
+import type { AuthInfo, ProtocolEra, Transport } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode, toJsonRpcError } from '../errors.js';
-import { openTaskListen, readTaskListen, type TaskListenPort } from '../wire/modern/task-listen.js';
-import { subscribeToTasks } from '../wire/modern/task-subscription.js';
+import type { TaskListenPort, TaskListenWire } from '../wire/era.js';
+import { ERAS, servedEras } from '../wire/eras.js';
 import { TaskListenGate } from '../wire/sdk-gaps/index.js';
 import { type EndStdioTaskListen, withTaskListens } from '../wire/sdk-gaps/stdio-task-listen.js';
 import type { ServerInternals } from './sdk-server.js';
@@ -21,14 +22,37 @@ export const MAX_OPEN_TASK_LISTENS = 1_024;
 /** How long closing waits for streams whose client stopped reading. */
 const CLOSE_WAIT_MS = 2_000;
 
+/** The served era with pushed task notifications, and the gate its HTTP listens pass through. */
+interface Listening {
+  wire: TaskListenWire;
+  gate: TaskListenGate;
+}
+
+/**
+ * The first served era (in wire/eras.ts's order) whose clients may ask for task notifications: the eras are known
+ * before any request, so this is found once per server.
+ */
+function listeningEra(): Listening | undefined {
+  for (const era of servedEras()) {
+    const wire = ERAS[era]?.taskListen;
+    if (wire) return { wire, gate: new TaskListenGate(era, wire.asks) };
+  }
+  return undefined;
+}
+
 export class TaskListens {
-  /** Record in the HTTP handler's factory which requests the SDK accepted (see {@link TaskListenGate}). */
-  readonly gate = new TaskListenGate();
+  /** Absent when no served era has task notifications: every listen request is then the SDK's. */
+  private readonly listening = listeningEra();
   private open = 0;
   /** Resolves when the subscription is over, per open subscription. */
   private readonly streams = new Set<Promise<void>>();
 
   constructor(private readonly internals: () => Promise<ServerInternals>) {}
+
+  /** Call from the HTTP handler's factory: the SDK accepted `request` on `era` (see {@link TaskListenGate}). */
+  admit(era: ProtocolEra, request: Request | undefined): void {
+    this.listening?.gate.admit(era, request);
+  }
 
   /**
    * Answer `request` (its parsed `body`) with a task subscription when it asks for one; pass it to `sdkFetch`
@@ -40,8 +64,10 @@ export class TaskListens {
     authInfo: AuthInfo | undefined,
     sdkFetch: (request: Request) => Promise<Response>,
   ): Promise<Response> {
-    return this.gate.route(request, body, sdkFetch, (message) =>
-      this.serve(message, request.signal, authInfo),
+    const { listening } = this;
+    if (!listening) return sdkFetch(request);
+    return listening.gate.route(request, body, sdkFetch, (message) =>
+      this.serve(listening.wire, message, request.signal, authInfo),
     );
   }
 
@@ -65,22 +91,28 @@ export class TaskListens {
     return this.open;
   }
 
-  /** `wire`, a stdio transport for `serveStdio`, serving the task listens of its connection. */
-  overStdio(wire: Transport): Transport {
-    return withTaskListens(wire, (message, send, ended) => this.serveOverStdio(message, send, ended));
+  /** `transport`, for `serveStdio`, serving the task listens of its connection. */
+  overStdio(transport: Transport): Transport {
+    const { listening } = this;
+    if (!listening) return transport;
+    const { wire } = listening;
+    return withTaskListens(transport, wire.asks, (message, send, ended) =>
+      this.serveOverStdio(wire, message, send, ended),
+    );
   }
 
   private async serve(
+    wire: TaskListenWire,
     message: Record<string, unknown>,
     disconnected: AbortSignal,
     authInfo: AuthInfo | undefined,
   ): Promise<Response> {
     const { tasks, shutdown, info } = await this.internals();
     try {
-      const listen = readTaskListen(message);
+      const listen = wire.read(message);
       const release = this.takeSlot();
       try {
-        return await openTaskListen(listen, ownTasks(tasks, authInfo), {
+        return await wire.openStream(listen, ownTasks(tasks, authInfo), {
           disconnected,
           shutdown,
           serverInfo: { name: info.name, version: info.version },
@@ -102,16 +134,17 @@ export class TaskListens {
    * connection has no principal, so every task created over it is the caller's.
    */
   private async serveOverStdio(
+    wire: TaskListenWire,
     message: Record<string, unknown>,
     send: (message: Record<string, unknown>) => Promise<void>,
     ended: () => void,
   ): Promise<EndStdioTaskListen | undefined> {
     const { tasks, shutdown, info } = await this.internals();
     try {
-      const listen = readTaskListen(message);
+      const listen = wire.read(message);
       const release = this.takeSlot();
       try {
-        const subscription = await subscribeToTasks(listen, ownTasks(tasks, undefined), {
+        const subscription = await wire.subscribe(listen, ownTasks(tasks, undefined), {
           name: info.name,
           version: info.version,
         });

@@ -143,6 +143,11 @@ export interface WireEra {
    * `sessions` option on, every request it owns goes to its session's long-lived SDK server instead.
    */
   readonly httpSessions?: { owns(request: Request, body: unknown): Promise<boolean> };
+  /**
+   * Present on an era whose clients may ask for pushed task notifications (2026-07-28 `subscriptions/listen` naming
+   * `taskIds`): the server finds it by walking the served eras, so it hosts the subscriptions without naming an era.
+   */
+  readonly taskListen?: TaskListenWire;
 }
 
 /**
@@ -212,4 +217,77 @@ export interface RequestTasks {
     params: Record<string, unknown>,
     ctx: ServerContext,
   ): Promise<{ task: Record<string, unknown> } & Record<string, unknown>>;
+}
+
+/**
+ * An era's side of pushed task notifications: reading a listen request and reporting on its tasks. The server holds
+ * the rest (how many are open, which tasks are the caller's, shutting down), and the SDK's gaps get the requests past
+ * the SDK (wire/sdk-gaps/task-listen.ts over HTTP, stdio-task-listen.ts over stdio).
+ */
+export interface TaskListenWire {
+  /** Whether `message` asks for task notifications at all, well-formed or not: the requests taken from the SDK. */
+  asks(message: unknown): boolean;
+  /** The listen request, checked: throws the era's `ProtocolError` when it is refused (before anything is watched). */
+  read(message: Record<string, unknown>): TaskListenRequest;
+  /**
+   * Over Streamable HTTP: resolves once the watches are live and the acknowledged tasks are read, with the SSE response
+   * whose first message is the acknowledgement. Rejects (before any byte is sent) when the task engine cannot answer.
+   */
+  openStream(request: TaskListenRequest, port: TaskListenPort, options: TaskListenOptions): Promise<Response>;
+  /**
+   * Over a connection that carries it among its other messages (stdio): resolves once the watches are live and the
+   * acknowledged tasks are read, before anything is sent. Rejects, releasing what it watched, when the task engine
+   * cannot answer.
+   */
+  subscribe(
+    request: TaskListenRequest,
+    port: TaskListenPort,
+    serverInfo: { name: string; version: string },
+  ): Promise<TaskSubscription>;
+}
+
+/** A listen request that asks for task notifications: its JSON-RPC id (the subscription's) and the task ids. */
+export interface TaskListenRequest {
+  id: string | number;
+  taskIds: string[];
+}
+
+/** What a task subscription needs from the server: the caller's tasks, read and watched. */
+export interface TaskListenPort {
+  /**
+   * The caller's task, or `undefined` when it is unknown, expired or another principal's. Throws a
+   * `ProtocolError` when the task engine cannot answer.
+   */
+  find(taskId: string): Promise<TaskRecord | undefined>;
+  /** Call `listener` with the fresh record on every change of the task; resolves once the watch is live. */
+  watch(taskId: string, listener: (record: TaskRecord) => void): Promise<() => void>;
+}
+
+/** What an SSE stream of task notifications is told by the server. */
+export interface TaskListenOptions {
+  /** Fires when the client has gone (its HTTP request was aborted). */
+  disconnected: AbortSignal;
+  /** Fires when the server shuts down: the subscription ends gracefully. */
+  shutdown: AbortSignal;
+  serverInfo: { name: string; version: string };
+  /** Called once the stream is over: the client has taken the subscription's result, or has gone. */
+  onEnd?: () => void;
+}
+
+/** Where a subscription's messages go, in order. */
+export interface TaskListenSink {
+  send(message: Record<string, unknown>): void;
+  /** The subscription is over: its result was sent when `graceful`. Called once; the watches are released. */
+  ended(graceful: boolean): void;
+}
+
+/** One task subscription, whatever carries it. */
+export interface TaskSubscription {
+  /** Start sending to `sink`: the acknowledgement first. Ends at once (gracefully) when every task has ended. */
+  start(sink: TaskListenSink): void;
+  /**
+   * End it and release its watches: with the listen request's result when `graceful` (the server shuts down), with
+   * nothing more when the client has gone or cancelled. Does nothing once it ended.
+   */
+  end(graceful: boolean): void;
 }

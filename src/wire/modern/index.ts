@@ -23,6 +23,8 @@ import { asToolCallResult, serveTaskMethod } from '../sdk-gaps/index.js';
 import { TaskCreateFastPath } from '../sdk-gaps/task-create-fast-path.js';
 import { TaskGetFastPath } from '../sdk-gaps/task-get-fast-path.js';
 import { createTaskResult, detailedTask } from './shapes.js';
+import { asksForTaskNotifications, openTaskListen, readTaskListen } from './task-listen.js';
+import { subscribeToTasks } from './task-subscription.js';
 
 /** The capabilities this request declares (2026-07-28 carries them per request, in `_meta`). */
 function requestClientCapabilities(ctx: ServerContext): ClientCapabilities | undefined {
@@ -132,6 +134,13 @@ export const modernEra: WireEra = {
       (request, body, authInfo) => polls.answer(request, body, authInfo),
       (request, body, authInfo) => creations.answer(request, body, authInfo),
     ];
+  },
+  // Pushed task notifications: `subscriptions/listen` naming task ids, over an SSE stream or the stdio connection.
+  taskListen: {
+    asks: asksForTaskNotifications,
+    read: readTaskListen,
+    openStream: openTaskListen,
+    subscribe: subscribeToTasks,
   },
 };
 

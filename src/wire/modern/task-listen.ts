@@ -6,10 +6,9 @@
  * `notifications/message` for tasks on this stream.
  */
 import { ProtocolError, ProtocolErrorCode, TASKS_EXTENSION, tasksExtensionRequired } from '../../errors.js';
+import type { TaskListenOptions, TaskListenPort, TaskListenRequest } from '../era.js';
 import { isPlainObject } from '../json-body.js';
-import { subscribeToTasks, type TaskListenPort, type TaskListenRequest } from './task-subscription.js';
-
-export type { TaskListenPort, TaskListenRequest } from './task-subscription.js';
+import { subscribeToTasks } from './task-subscription.js';
 
 /** Task ids one listen request may name: each is a store read before the acknowledgement. */
 export const MAX_LISTENED_TASKS = 1_000;
@@ -55,16 +54,6 @@ export function readTaskListen(message: Record<string, unknown>): TaskListenRequ
     );
   }
   return { id: message.id as string | number, taskIds: [...new Set(taskIds)] };
-}
-
-export interface TaskListenOptions {
-  /** Fires when the client has gone (its HTTP request was aborted). */
-  disconnected: AbortSignal;
-  /** Fires when the server shuts down: the subscription ends gracefully. */
-  shutdown: AbortSignal;
-  serverInfo: { name: string; version: string };
-  /** Called once the stream is over: the client has taken the subscription's result, or has gone. */
-  onEnd?: () => void;
 }
 
 /**

@@ -12,42 +12,9 @@
  */
 import { SERVER_INFO_META_KEY, SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';
 import { isTerminal, type TaskRecord } from '../../tasks/types.js';
+import type { TaskListenPort, TaskListenRequest, TaskListenSink, TaskSubscription } from '../era.js';
 import { isPlainObject } from '../json-body.js';
 import { detailedTask } from './shapes.js';
-
-/** What a subscription needs from the server: the caller's tasks, read and watched. */
-export interface TaskListenPort {
-  /**
-   * The caller's task, or `undefined` when it is unknown, expired or another principal's. Throws a
-   * `ProtocolError` when the task engine cannot answer.
-   */
-  find(taskId: string): Promise<TaskRecord | undefined>;
-  /** Call `listener` with the fresh record on every change of the task; resolves once the watch is live. */
-  watch(taskId: string, listener: (record: TaskRecord) => void): Promise<() => void>;
-}
-
-/** A `subscriptions/listen` request that asks for task notifications. */
-export interface TaskListenRequest {
-  id: string | number;
-  taskIds: string[];
-}
-
-/** Where a subscription's messages go, in order. */
-export interface TaskListenSink {
-  send(message: Record<string, unknown>): void;
-  /** The subscription is over: its result was sent when `graceful`. Called once; the watches are released. */
-  ended(graceful: boolean): void;
-}
-
-export interface TaskSubscription {
-  /** Start sending to `sink`: the acknowledgement first. Ends at once (gracefully) when every task has ended. */
-  start(sink: TaskListenSink): void;
-  /**
-   * End it and release its watches: with the listen request's result when `graceful` (the server shuts down), with
-   * nothing more when the client has gone or cancelled. Does nothing once it ended.
-   */
-  end(graceful: boolean): void;
-}
 
 /**
  * Watch and read the tasks of `request`: resolves once the watches are live and the acknowledged tasks are read,

@@ -23,7 +23,6 @@ import type {
 } from '@modelcontextprotocol/server';
 import { SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';
 import { isPlainObject } from '../json-body.js';
-import { asksForTaskNotifications } from '../modern/task-listen.js';
 
 type RequestId = string | number;
 
@@ -40,9 +39,16 @@ export type ServeStdioTaskListen = (
   ended: () => void,
 ) => Promise<EndStdioTaskListen | undefined>;
 
-/** A stdio transport whose task listens are served by `serve` (see the module comment). Hand it to `serveStdio`. */
-export function withTaskListens(wire: Transport, serve: ServeStdioTaskListen): Transport {
-  return new TaskListenTransport(wire, serve);
+/**
+ * A stdio transport whose task listens, the listen requests for which `asks` holds (`TaskListenWire.asks`, given so
+ * this gap names no era folder), are served by `serve` (see the module comment). Hand it to `serveStdio`.
+ */
+export function withTaskListens(
+  wire: Transport,
+  asks: (message: unknown) => boolean,
+  serve: ServeStdioTaskListen,
+): Transport {
+  return new TaskListenTransport(wire, asks, serve);
 }
 
 /** One listen request naming task ids, from the SDK's check until it ends. */
@@ -63,6 +69,7 @@ class TaskListenTransport implements Transport {
 
   constructor(
     private readonly wire: Transport,
+    private readonly asks: (message: unknown) => boolean,
     private readonly serve: ServeStdioTaskListen,
   ) {
     wire.onmessage = (message, extra) => this.receive(message, extra);
@@ -110,7 +117,7 @@ class TaskListenTransport implements Transport {
   }
 
   private receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
-    if ('method' in message && 'id' in message && asksForTaskNotifications(message)) {
+    if ('method' in message && 'id' in message && this.asks(message)) {
       // A reused id of a subscription still open is the SDK's to refuse, or not; ours goes on either way.
       if (!this.listens.has(message.id)) {
         this.listens.set(message.id, { request: message as Record<string, unknown>, cancelled: false });

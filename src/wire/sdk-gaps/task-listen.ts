@@ -13,8 +13,8 @@
  * admitted request the SDK's own stream is dropped for taskmcp's. A request the SDK refused keeps the SDK's answer.
  * When the SDK grows an extension seam for listen filters, this module goes.
  */
+import type { ProtocolEra } from '@modelcontextprotocol/server';
 import { isPlainObject } from '../json-body.js';
-import { asksForTaskNotifications } from '../modern/task-listen.js';
 
 /** A listen request body larger than this is left to the SDK (it names at most a thousand task ids). */
 const MAX_LISTEN_BYTES = 256 * 1024;
@@ -22,9 +22,18 @@ const MAX_LISTEN_BYTES = 256 * 1024;
 export class TaskListenGate {
   private readonly admitted = new WeakSet<Request>();
 
-  /** Call from the `createMcpHandler` factory: the SDK accepted this 2026-07-28 request. */
-  admit(era: 'modern' | 'legacy', request: Request | undefined): void {
-    if (era === 'modern' && request) this.admitted.add(request);
+  /**
+   * Gate the task listens of `era`, the served era with pushed task notifications; `asks` tells its listen requests
+   * that name task ids (`TaskListenWire.asks`). Both are given, so this gap names no era folder.
+   */
+  constructor(
+    private readonly era: ProtocolEra,
+    private readonly asks: (message: unknown) => boolean,
+  ) {}
+
+  /** Call from the `createMcpHandler` factory: the SDK accepted this request, negotiated on `era`. */
+  admit(era: ProtocolEra, request: Request | undefined): void {
+    if (era === this.era && request) this.admitted.add(request);
   }
 
   /**
@@ -43,7 +52,7 @@ export class TaskListenGate {
       return sdkFetch(request);
     }
     const message = Number(request.headers.get('content-length')) > MAX_LISTEN_BYTES ? undefined : body;
-    if (!isPlainObject(message) || !asksForTaskNotifications(message)) return sdkFetch(request);
+    if (!isPlainObject(message) || !this.asks(message)) return sdkFetch(request);
     const sdkResponse = await sdkFetch(request);
     if (!this.admitted.has(request)) return sdkResponse;
     // The SDK's stream for this request acknowledged nothing; cancelling it releases its keep-alive and bus listener.
