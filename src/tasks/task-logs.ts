@@ -65,7 +65,9 @@ export class LegLogBudget {
 }
 
 /** Resolves once every record in `sending` is on the bus, or after {@link LOG_FLUSH_MS}. */
-export async function flushed(sending: Iterable<Promise<void>>): Promise<void> {
+export async function flushed(sending: ReadonlySet<Promise<void>>): Promise<void> {
+  // Most legs log nothing: no timer, no promises to race.
+  if (sending.size === 0) return;
   let timer: NodeJS.Timeout | undefined;
   const givingUp = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, LOG_FLUSH_MS);
