@@ -60,14 +60,14 @@ local function compareAndSet(K, A)
   local current = redis.call('GET', K[1])
   if not current then return 0 end
   if current ~= A[1] then return current end
-  redis.call('SET', K[1], A[2], 'KEEPTTL')
   if A[5] ~= '' then
-    redis.call('PEXPIREAT', K[1], A[5])
+    redis.call('SET', K[1], A[2], 'PXAT', A[5])
     redis.call('DEL', K[2])
     redis.call('ZREM', K[3], A[3])
     redis.call('ZADD', K[4], A[5], A[6])
-  elseif A[4] ~= '' then
-    redis.call('ZADD', K[3], A[4], A[3])
+  else
+    redis.call('SET', K[1], A[2], 'KEEPTTL')
+    if A[4] ~= '' then redis.call('ZADD', K[3], A[4], A[3]) end
   end
   if A[7] ~= '' then redis.call('PUBLISH', K[5], A[7]) end
   return 1
