@@ -32,7 +32,8 @@ export interface TaskStore {
   load(taskId: string): Promise<{ record: TaskRecord; context: string | null } | null>;
   /**
    * Atomic read-modify-write. `change` receives the current record and returns the replacement, or `undefined`
-   * to leave it untouched; it may be called more than once under contention, so it must be pure.
+   * to leave it untouched; it may be called more than once under contention, so it must be pure: it returns a new
+   * record and never modifies the one it is given (which may be the caller's `likely`).
    * Resolves to the record as stored afterwards and whether it changed, or `null` when there is no such task.
    * `likely` is the record as the caller last saw it: a store may start from it to save a read (the write still
    * checks it, so a stale one only costs a retry). `carrier` is the queue's offer to send the first write with the

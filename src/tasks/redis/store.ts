@@ -80,7 +80,7 @@ export class RedisTaskStore implements TaskStore {
     const key = this.keys.task(taskId);
     // Records are stored as JSON.stringify writes them, so the likely record gives the likely stored value.
     let raw = this.remembered.get(taskId) ?? null;
-    // The likely record saves parsing it back (it is only read: `change` gets a copy).
+    // The likely record saves parsing it back (it is only read: `change` must not modify its argument).
     let parsed = raw === null ? likely : undefined;
     if (parsed) raw = JSON.stringify(parsed);
     // A remembered value may be stale: it is only trusted for a write, which the script checks.
@@ -93,7 +93,7 @@ export class RedisTaskStore implements TaskStore {
       }
       const current = parsed ?? (JSON.parse(raw) as TaskRecord);
       parsed = undefined;
-      const next = change(structuredClone(current));
+      const next = change(current);
       if (next === undefined) {
         if (fresh) return { record: current, changed: false };
         raw = await this.redis.get(key);
