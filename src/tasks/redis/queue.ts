@@ -225,8 +225,17 @@ export class BullMQTaskQueue implements TaskQueue {
     if (!carrying || commands?.[carrying.name] !== carrying.wrapper) return undefined;
     return (keysAndArgs) =>
       new Promise((resolve, reject) => {
-        this.carried.set(jobId, { keysAndArgs, resolve, reject });
+        const write: CarriedWrite = { keysAndArgs, resolve, reject };
+        this.carried.set(jobId, write);
         release();
+        // Once we return, BullMQ completes the job through the wrapper within the same chain of promises (unless
+        // its connection is not ready). A write still here after that chain is not going to be taken: the store
+        // sends it alone, and the job ends with BullMQ's own script.
+        setImmediate(() => {
+          if (this.carried.get(jobId) !== write) return;
+          this.carried.delete(jobId);
+          reject(new Error('BullMQ did not complete the leg with its write; writing it alone.'));
+        });
       });
   }
 
