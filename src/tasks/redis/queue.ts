@@ -251,10 +251,6 @@ export class BullMQTaskQueue implements TaskQueue {
   async close(): Promise<void> {
     // Running legs were drained or handed back by the engine; a hung one keeps nothing alive: its lock lapses.
     await this.worker?.close(true);
-    // A write handed over for a job BullMQ then did not complete (it was closing): the store writes it alone.
-    for (const write of this.carried.values())
-      write.reject(new Error('The worker closed before the leg ended.'));
-    this.carried.clear();
     // Now that nothing fetches, the legs handed back go back to the queue (still under this worker's locks).
     for (const giveBack of this.givenBack.splice(0)) await giveBack().catch(() => {});
     await this.producer?.close();
