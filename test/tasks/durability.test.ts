@@ -6,7 +6,6 @@
 import {
   type ComposedTaskEngine,
   type DurabilityOptions,
-  type LegOutcome,
   type LegRunner,
   MemoryTaskEngine,
   type TaskQueue,
@@ -14,6 +13,7 @@ import {
   type TaskStore,
 } from 'taskmcp';
 import { afterEach, describe, expect, it } from 'vitest';
+import { deferred, ok, spec } from '../../src/testing/support.js';
 import { eventually } from '../helpers.js';
 import { redisEngine, requireRedis, uniqueName } from '../redis.js';
 
@@ -41,8 +41,6 @@ if (await requireRedis()) {
 /** The engine's seams, for making the states a crash leaves behind. */
 const seams = (engine: ComposedTaskEngine) => engine as unknown as { store: TaskStore; queue: TaskQueue };
 
-const ok = (text: string): LegOutcome => ({ type: 'result', result: { content: [{ type: 'text', text }] } });
-
 let counter = 0;
 
 /** A non-terminal record as a transition would have written it a second ago, already overdue for a check. */
@@ -63,14 +61,6 @@ function orphan(overrides: Partial<TaskRecord> = {}): TaskRecord {
     checkAt: then + 50,
     ...overrides,
   };
-}
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
 }
 
 describe.each(cases)('durability: $name engine', ({ make, shared }) => {
@@ -141,15 +131,7 @@ describe.each(cases)('durability: $name engine', ({ make, shared }) => {
       await gate.promise;
       return ok('finished');
     });
-    const { taskId } = await engine.create({
-      taskId: orphan().taskId,
-      toolName: 'tool',
-      owner: 'owner',
-      args: {},
-      ttlMs: 60_000,
-      pollIntervalMs: 100,
-      context: '{}',
-    });
+    const { taskId } = await engine.create(spec());
     await eventually(() => runs === 1);
     await seams(engine).store.update(taskId, (current) => ({ ...current, checkAt: Date.now() - 1 }));
     const report = await eventually(async () => {
@@ -182,15 +164,7 @@ describe.each(cases)('durability: $name engine', ({ make, shared }) => {
       engines.push(writer);
       await writer.start({ worker: false });
     }
-    const { taskId } = await engine.create({
-      taskId: orphan().taskId,
-      toolName: 'tool',
-      owner: 'owner',
-      args: {},
-      ttlMs: 60_000,
-      pollIntervalMs: 100,
-      context: '{}',
-    });
+    const { taskId } = await engine.create(spec());
     await eventually(() => runs === 1);
     await seams(writer).store.update(taskId, (current) => ({ ...current, statusMessage: 'noted elsewhere' }));
     gate.resolve();
@@ -222,16 +196,7 @@ describe.each(cases)('durability: $name engine', ({ make, shared }) => {
         return ok('never');
       },
     });
-    const create = (kind: string) =>
-      engine.create({
-        taskId: orphan().taskId,
-        toolName: 'tool',
-        owner: 'owner',
-        args: { kind },
-        ttlMs: 60_000,
-        pollIntervalMs: 100,
-        context: '{}',
-      });
+    const create = (kind: string) => engine.create(spec({ args: { kind } }));
     const stubborn = await create('stubborn');
     const obedient = await create('obedient');
     await eventually(() => running.has('stubborn') && running.has('obedient'));

@@ -3,9 +3,10 @@
  * (queue.ts `carryEnds`). These tests reach into the queue's internals on purpose, to make BullMQ behave as a
  * version we do not know might.
  */
-import type { LegOutcome, TaskQueue } from 'taskmcp';
+import type { TaskQueue } from 'taskmcp';
 import type { RedisTaskEngine } from 'taskmcp/redis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ok, spec } from '../../src/testing/support.js';
 import { eventually } from '../helpers.js';
 import { redisEngine, requireRedis, uniqueName } from '../redis.js';
 
@@ -20,8 +21,6 @@ interface QueueInternals {
   };
   carrying: { name: string; wrapper: (args: Args) => Promise<unknown> };
 }
-
-const ok = (text: string): LegOutcome => ({ type: 'result', result: { content: [{ type: 'text', text }] } });
 
 describe.runIf(enabled)('the end of a leg on Redis', () => {
   let engine: RedisTaskEngine | undefined;
@@ -50,15 +49,7 @@ describe.runIf(enabled)('the end of a leg on Redis', () => {
     redis[name] = bypass;
     queue.carrying.wrapper = bypass;
 
-    const { taskId } = await engine.create({
-      taskId: uniqueName('t'),
-      toolName: 'tool',
-      owner: 'owner',
-      args: {},
-      ttlMs: 60_000,
-      pollIntervalMs: 100,
-      context: '{}',
-    });
+    const { taskId } = await engine.create(spec());
     const done = await eventually(async () => {
       const record = await engine!.get(taskId);
       return record?.status === 'completed' ? record : undefined;
