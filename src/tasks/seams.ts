@@ -147,7 +147,8 @@ export interface LegPreload {
  * Sends one write of the store (its command's keys and arguments) with the end of the leg it settles, in one round
  * trip, and resolves to the write's reply. Only a store of the same engine knows what to send: the Redis engine's
  * completes the leg's BullMQ job in the same script as the record's compare-and-set. Once a store has called it,
- * the leg ends with that write, whether the consumer's `process` has resolved or not.
+ * the leg ends with that write, whether the consumer's `process` has resolved or not. It rejects when the write
+ * could not travel with the leg's end (the leg then ends without it): the store sends the write alone.
  */
 export type LegEndCarrier = (keysAndArgs: Array<string | number>) => Promise<unknown>;
 
