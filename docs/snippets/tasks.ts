@@ -25,6 +25,21 @@ server.tool(
 );
 //#endregion
 
+declare function cachedSummary(url: string): string | undefined;
+declare function summarise(url: string): Promise<string>;
+
+//#region immediate
+server.tool(
+  {
+    name: 'summarise',
+    input: z.object({ url: z.string() }),
+    // Answer with the outcome if the task is done within 50 ms of its creation; a task handle otherwise.
+    task: { mode: 'optional', immediateResultMs: 50 },
+  },
+  async ({ url }) => cachedSummary(url) ?? (await summarise(url)),
+);
+//#endregion
+
 export function defaults() {
   //#region default-mode
   const reports = new TaskMCP({

@@ -69,6 +69,7 @@ const TASK_KEYS = keysOf<TaskOptions>({
   pollIntervalMs: true,
   timeoutMs: true,
   retry: true,
+  immediateResultMs: true,
 });
 /** A resource's or prompt's `task` options: no `retry` (a read that throws fails its task) and no `timeoutMs`. */
 const RESOURCE_TASK_KEYS = keysOf<ResourceTaskOptions>({ mode: true, ttlMs: true, pollIntervalMs: true });
@@ -139,7 +140,8 @@ export function checkServerOptions(options: TaskMCPOptions): void {
 export function checkTaskOptions(tool: string, task: unknown): void {
   const fail: Fail = (message) => `Tool '${tool}': ${message}`;
   if (!checkTaskObject(task, TASK_KEYS, fail)) return;
-  const { retry } = task as TaskOptions;
+  const { retry, immediateResultMs } = task as TaskOptions;
+  nonNegativeInteger(immediateResultMs, 'task.immediateResultMs', fail, MS);
   if (retry === undefined) return;
   if (!isPlainObject(retry)) {
     throw new TypeError(fail(`task.retry must be an object like { attempts: 3 }, got ${shown(retry)}.`));
@@ -225,6 +227,14 @@ function positiveInteger(value: unknown, field: string, fail: Fail, unit = ''): 
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new RangeError(fail(`${field} must be a positive integer${unit}, got ${shown(value)}.`));
+  }
+}
+
+/** `undefined` passes, as for {@link positiveInteger}. */
+function nonNegativeInteger(value: unknown, field: string, fail: Fail, unit = ''): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new RangeError(fail(`${field} must be a non-negative integer${unit}, got ${shown(value)}.`));
   }
 }
 

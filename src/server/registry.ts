@@ -25,6 +25,15 @@ export interface TaskOptions {
   timeoutMs?: number;
   /** Re-run a task leg whose handler threw, with backoff; each attempt shows in the task's `statusMessage`. */
   retry?: RetryPolicy;
+  /**
+   * Answer a task-creating call with the outcome instead of a bare handle when the task ends (or asks for input)
+   * within this many milliseconds of its creation; 0 waits only for what this process finishes in the same
+   * event-loop turn (a handler run by the memory engine that does not wait on I/O). Absent: always a handle at
+   * once. On 2026-07-28 a completed task's call answers with the tool's result itself (the spec lets the server
+   * answer any call without a task), on 2025-11-25 with the task already `completed`, so the client reads the
+   * result without waiting a poll interval. The task is created and kept either way. See docs/tasks.md.
+   */
+  immediateResultMs?: number;
 }
 
 /** A resource's, resource template's or prompt's `task` options: as a tool's, less `retry` and `timeoutMs`. */
@@ -91,6 +100,7 @@ export interface ResolvedTaskOptions {
   pollIntervalMs: number;
   timeoutMs?: number;
   retry?: RetryPolicy;
+  immediateResultMs?: number;
 }
 
 export interface ToolDefinition {
@@ -136,6 +146,7 @@ export function resolveTaskOptions(
     pollIntervalMs: options.pollIntervalMs ?? defaults.pollIntervalMs,
     timeoutMs: options.timeoutMs,
     retry: options.retry,
+    immediateResultMs: options.immediateResultMs,
   };
 }
 

@@ -11,6 +11,7 @@ import type { LegOutcome, LegRun, TaskRecord } from '../tasks/types.js';
 import { traceLeg, traceTaskCreation } from '../tracing/spans.js';
 import type { TaskCaller, TaskOperations, TaskTarget } from '../wire/era.js';
 import { ARGUMENT_LIMITS, type ArgumentLimits, argumentProblem, keptArguments } from './arguments.js';
+import { ImmediateOutcome } from './immediate-outcome.js';
 import { missingInputCapabilities, undeclaredInputError } from './input-capabilities.js';
 import { parseArguments, runHandler } from './invoke.js';
 import { legContext } from './leg-context.js';
@@ -56,7 +57,7 @@ export class TaskService implements TaskOperations {
 
   /**
    * Create a task for a validated `tools/call` (or 2025-11-25 `resources/read`, `prompts/get`); resolves once
-   * `tasks/get` from any front end would find it. `args` are the arguments as received and as the tool's schema
+   * `tasks/get` from any front end would find it (and with `immediateResultMs`, see `TaskOperations.create`). `args` are the arguments as received and as the tool's schema
    * parsed them: the task keeps the received ones less what the schema strips. `ttlMs` is the retention the client
    * asked for (clamped to the server's bounds); the target's own ttl otherwise.
    */
@@ -109,9 +110,19 @@ export class TaskService implements TaskOperations {
       context,
     };
     await options.beforeQueued?.(taskId);
-    return traceTaskCreation(target.name, operationOf(target.name, kept), () =>
-      this.engineCall('creating a task', () => this.engine.create(spec, this.options.limits)),
-    );
+    const waitMs = target.task.immediateResultMs;
+    const immediate = waitMs === undefined ? undefined : new ImmediateOutcome(this.engine, waitMs);
+    if (immediate) await this.engineCall('watching a task', () => immediate.watch(taskId));
+    let created: TaskRecord;
+    try {
+      created = await traceTaskCreation(target.name, operationOf(target.name, kept), () =>
+        this.engineCall('creating a task', () => this.engine.create(spec, this.options.limits)),
+      );
+    } catch (error) {
+      immediate?.stop();
+      throw error;
+    }
+    return immediate ? immediate.outcome(created) : created;
   }
 
   /** The caller's task, or the not-found error for unknown, expired and foreign ids alike. */

@@ -35,6 +35,8 @@ export interface TaskSettings {
   pollIntervalMs: number;
   timeoutMs?: number;
   retry?: RetryPolicy;
+  /** How long a creation may wait for the task to end or ask for input before answering (see `create`). */
+  immediateResultMs?: number;
 }
 
 /**
@@ -63,7 +65,9 @@ export interface TaskCaller extends CallerDetails {
 export interface TaskOperations {
   /**
    * Create a task; resolves once `tasks/get` from any front end would find it. `ttlMs` is the retention the client
-   * asked for; `beforeQueued` runs once the id is known, before the first leg can run.
+   * asked for; `beforeQueued` runs once the id is known, before the first leg can run. With the target's
+   * `immediateResultMs`, resolves with the task's record as it stands once it has ended or asks for input, or once
+   * that time is up (then usually still `working`).
    */
   create(
     target: TaskTarget,

@@ -9,7 +9,7 @@ const register = (task: unknown) => () => make().tool({ name: 'job', task: task 
 describe('task options of a tool, checked at registration', () => {
   it('names an unknown option and lists the known ones', () => {
     expect(register({ perpetual: true })).toThrow(
-      "Tool 'job': unknown task option 'perpetual'; the options are mode, ttlMs, pollIntervalMs, timeoutMs and retry.",
+      "Tool 'job': unknown task option 'perpetual'; the options are mode, ttlMs, pollIntervalMs, timeoutMs, retry and immediateResultMs.",
     );
     expect(register({ mode: 'optional', ttl: 5_000 })).toThrow("unknown task option 'ttl'");
   });

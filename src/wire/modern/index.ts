@@ -18,8 +18,9 @@ import {
   tasksExtensionRequired,
 } from '../../errors.js';
 import { MODERN_PROTOCOL_VERSION } from '../../protocol.js';
+import { isCallToolResult } from '../../tasks/types.js';
 import type { EraPorts, Routable, ServedEra, TaskOperations, WireEra } from '../era.js';
-import { asToolCallResult, serveTaskMethod } from '../sdk-gaps/index.js';
+import { asToolCallResult, immediateToolResult, serveTaskMethod } from '../sdk-gaps/index.js';
 import { TaskCreateFastPath } from '../sdk-gaps/task-create-fast-path.js';
 import { TaskGetFastPath } from '../sdk-gaps/task-get-fast-path.js';
 import { createTaskResult, detailedTask } from './shapes.js';
@@ -151,7 +152,13 @@ function modernToolCalls({ tasks }: EraPorts): ServedEra {
     clientCapabilities: requestClientCapabilities,
     routeToolCall: (tool, _params, ctx) => routeToolCall(tool, ctx),
     async createToolTask(tool, args, caller) {
-      return asToolCallResult(createTaskResult(await tasks.create(tool, args, caller)));
+      const record = await tasks.create(tool, args, caller);
+      const created = createTaskResult(record);
+      // Completed already (the tool's `task.immediateResultMs`): the spec lets the server answer without a task.
+      if (record.status === 'completed' && isCallToolResult(record.result)) {
+        return immediateToolResult(record.result, created);
+      }
+      return asToolCallResult(created);
     },
   };
 }

@@ -17,5 +17,10 @@ export { onServerClose } from './server-close.js';
 export { jsonRpcResponseIn, writeOnRequestStream } from './stateless-answers.js';
 export { TaskListenGate } from './task-listen.js';
 export { serveTaskMethod } from './task-methods.js';
-export { asToolCallResult, dispatchedElsewhere, serveToolCalls } from './tool-calls.js';
+export {
+  asToolCallResult,
+  dispatchedElsewhere,
+  immediateToolResult,
+  serveToolCalls,
+} from './tool-calls.js';
 export { withCachedJsonSchema } from './tool-schemas.js';

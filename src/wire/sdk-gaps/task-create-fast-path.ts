@@ -23,8 +23,10 @@
  * span too.
  *
  * The answer is the SDK's encoding of the same result: on 2026-07-28 `{ content: [], ...CreateTaskResult, _meta }`
- * with the server's identity (McpServer's empty `content`, see tool-calls.ts) as JSON; on 2025-11-25
- * `{ content: [], task }` in one SSE `message` event. test/server/task-create-fast-path.test.ts compares both paths
+ * with the server's identity (McpServer's empty `content`, see tool-calls.ts) as JSON, or a tool's immediate result
+ * (`task.immediateResultMs`) stamped as the SDK stamps it when it is text content, the completed task otherwise
+ * (the SDK's own result validation may reorder what it sends); on 2025-11-25 `{ content: [], task }` in one SSE
+ * `message` event. test/server/task-create-fast-path.test.ts compares both paths
  * byte for byte, and the task records and context snapshots they store.
  */
 import { type AuthInfo, type CallToolRequest, SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
@@ -39,7 +41,7 @@ import {
   plainModernRequest,
   sseAnswer,
 } from './plain-requests.js';
-import { tracedToolCall } from './tool-calls.js';
+import { CREATED_TASK, tracedToolCall } from './tool-calls.js';
 
 /** Tool names this path takes (nothing an `Mcp-Name` header would need to encode). */
 const PLAIN_TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -90,7 +92,7 @@ export class TaskCreateFastPath {
       return undefined;
     }
     if (!modern) return sseAnswer(result, id);
-    return jsonAnswer({ content: [], ...result, _meta: { [SERVER_INFO_META_KEY]: deps.info } }, id);
+    return jsonAnswer(modernAnswer(result, deps.info), id);
   }
 
   private plainCall(
@@ -111,6 +113,33 @@ export class TaskCreateFastPath {
     if (!legacy || !isPlainTaskParam(legacy.params.task)) return undefined;
     return plainParams(legacy, ['task']);
   }
+}
+
+/**
+ * The SDK's encoding of a 2026-07-28 answer: a `CreateTaskResult`, or the tool's immediate result when it is one the
+ * SDK sends unchanged but for the stamps (text content only); any other immediate result is answered with its task,
+ * already completed, which the spec allows just as well.
+ */
+function modernAnswer(result: Record<string, unknown>, info: unknown): Record<string, unknown> {
+  const stamp = { _meta: { [SERVER_INFO_META_KEY]: info } };
+  if (result.resultType === 'task') return { content: [], ...result, ...stamp };
+  if (isTextResult(result)) return { ...result, resultType: 'complete', ...stamp };
+  return { content: [], ...(result as { [CREATED_TASK]: Record<string, unknown> })[CREATED_TASK], ...stamp };
+}
+
+/** `{ content }` of text blocks and nothing else: what the SDK's result validation returns as it is. */
+function isTextResult(result: Record<string, unknown>): boolean {
+  return (
+    hasExactly(result, ['content']) &&
+    Array.isArray(result.content) &&
+    result.content.every(
+      (block) =>
+        isPlainObject(block) &&
+        hasExactly(block, ['type', 'text']) &&
+        block.type === 'text' &&
+        typeof block.text === 'string',
+    )
+  );
 }
 
 /** A 2025-11-25 `params.task` the era reads without an error: `{}` or `{ ttl }` with a positive integer. */

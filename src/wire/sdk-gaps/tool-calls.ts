@@ -26,6 +26,21 @@ export function asToolCallResult<T extends Record<string, unknown>>(
   return createTaskResult as { content: [] } & T;
 }
 
+/**
+ * On a tool's immediate result (`task.immediateResultMs`: a task-creating call answered with the result of a task that
+ * completed at once), the `CreateTaskResult` of that task, under a symbol JSON never writes: for an encoder that cannot
+ * write every result exactly as the SDK would (task-create-fast-path.ts) and answers with the task instead.
+ */
+export const CREATED_TASK: unique symbol = Symbol('taskmcp.createdTask');
+
+/** The tool's result of a task that completed at once, carrying its `CreateTaskResult` (see {@link CREATED_TASK}). */
+export function immediateToolResult(
+  result: CallToolResult,
+  createTaskResult: Record<string, unknown>,
+): CallToolResult & { [CREATED_TASK]: Record<string, unknown> } {
+  return { ...result, [CREATED_TASK]: createTaskResult };
+}
+
 /** taskmcp's own `tools/call` dispatch. */
 type ToolCallDispatch = (
   params: CallToolRequest['params'],
