@@ -6,7 +6,8 @@
  * server per request (typescript-sdk #2189 tracking), and it does not export its standard-header check
  * (`validateStandardRequestHeaders`; no upstream issue filed). So a lean path proves acceptance from the outside: the
  * headers say exactly what the body says, the body has exactly the expected keys, and the SDK's own era
- * classification (`classifyInboundRequest`) agrees. Anything else is left to the SDK, which gives its own answer.
+ * classification (`classifyInboundRequest`) agrees (on 2025-11-25, its rule for a body without `_meta`, checked
+ * here). Anything else is left to the SDK, which gives its own answer.
  */
 import {
   type AuthInfo,
@@ -73,7 +74,7 @@ export function plainModernRequest(
 /**
  * A stateless 2025-11-25 request (one of `methods`) the SDK's legacy fallback accepts as sent: a JSON POST with an
  * `Accept` naming both JSON and SSE (the transport's own substring test), `MCP-Protocol-Version: 2025-11-25`, no
- * 2026-07-28 or session header, exactly the four JSON-RPC keys, and classified 2025-era by the SDK.
+ * 2026-07-28 or session header, exactly the four JSON-RPC keys, and no `_meta` in `params` (so 2025-era).
  */
 export function plainLegacyRequest(
   request: Request,
@@ -97,14 +98,11 @@ export function plainLegacyRequest(
     return undefined;
   }
   const plain = plainBody(body);
-  if (!plain) return undefined;
-  // The SDK's own era classification, as its entry runs it.
-  const route = classifyInboundRequest({
-    httpMethod: 'POST',
-    protocolVersionHeader: LEGACY_PROTOCOL_VERSION,
-    body,
-  });
-  return route.kind === 'legacy' ? plain : undefined;
+  // The SDK's era classification is body-primary: a request other than `initialize` whose params carry no `_meta`,
+  // so no 2026-07-28 envelope claim, under a 2025-11-25 header is 2025-era. Checked here, not by calling the SDK's
+  // `classifyInboundRequest`: its zod checks of the body were 4 % of the server's CPU on a round trip, and the
+  // differential tests (test/server/*-fast-path.test.ts) hold the two paths to the same answers.
+  return plain && !Object.hasOwn(plain.params, '_meta') ? plain : undefined;
 }
 
 /** Exactly `jsonrpc: "2.0"`, a string or safe-integer `id`, `method` and object `params`. */
