@@ -19,6 +19,7 @@ export interface TaskLimits {
  * Retention follows the record: a record with no `expiresAt` (a task that has not ended) is never removed; once a
  * write sets `expiresAt`, the record is gone from then on, and its context snapshot is dropped at once (a finished
  * task needs no credentials). Non-terminal records are indexed by `checkAt` for {@link TaskStore.dueForCheck}.
+ * A record a store returns may be its own, frozen (the memory store's): read it, copy it to change it.
  */
 export interface TaskStore {
   /**

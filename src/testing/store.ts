@@ -51,12 +51,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
       await expect(store.insert(value, 'other')).rejects.toThrow(/already exists/);
     });
 
-    it('hands out copies: mutating a read record changes nothing stored', async () => {
+    it('keeps what it stores out of reach: changing a record given or read changes nothing stored', async () => {
       const store = await open();
       const value = record();
       await store.insert(value, 'ctx');
+      (value.args.nested as { list: number[] }).list.push(4);
       const read = await store.get(value.taskId);
-      (read!.args.nested as { list: number[] }).list.push(3);
+      // A copy may be changed; a record the store shares is frozen, so changing it throws.
+      try {
+        (read!.args.nested as { list: number[] }).list.push(3);
+      } catch (error) {
+        expect(error).toBeInstanceOf(TypeError);
+      }
       expect((await store.get(value.taskId))?.args).toEqual({ nested: { list: [1, 2] } });
     });
 
