@@ -26,6 +26,8 @@ const HEADLINES = [
   'fastmcp-legacy-p50',
   'round-trip-16',
   'round-trip-legacy-16',
+  'round-trip-handle-16',
+  'round-trip-legacy-handle-16',
   'round-trip-normalised',
   'redis-bytes-per-task',
   'rss-retained',

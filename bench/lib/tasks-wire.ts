@@ -5,14 +5,17 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 /**
  * 2026-07-28 tasks extension (taskmcp): `tools/call` → `CreateTaskResult`, then `tasks/get` until a terminal
- * status (the result is inlined). Returns the task id and how many requests the round trip took.
+ * status (the result is inlined); or the result itself at once, which the spec lets a server answer to any call
+ * (a tool with `task.immediateResultMs` whose task completed in time: no task id). Returns the task id and how many
+ * requests the round trip took.
  */
 export async function modernRoundTrip(
   client: McpHttpClient,
   tool: string,
   args: Record<string, unknown>,
-): Promise<{ taskId: string; requests: number }> {
+): Promise<{ taskId?: string; requests: number }> {
   const created = await client.call('tools/call', { name: tool, arguments: args });
+  if (created.resultType === 'complete' && Array.isArray(created.content)) return { requests: 1 };
   if (created.resultType !== 'task') throw new Error(`Expected a task, got ${JSON.stringify(created)}.`);
   const taskId = created.taskId as string;
   let requests = 1;

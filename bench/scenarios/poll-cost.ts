@@ -27,7 +27,9 @@ async function measureEngine(
   const creator = new McpHttpClient(target.url, { era: 'modern', declareTasks: true });
   const taskIds: string[] = [];
   await boundedParallel(POLLED_TASKS, 16, async () => {
-    taskIds.push((await modernRoundTrip(creator, 'noop_task', { text: 'hello world' })).taskId);
+    const { taskId } = await modernRoundTrip(creator, 'noop_task', { text: 'hello world' });
+    if (!taskId) throw new Error('noop_task answered without a task.');
+    taskIds.push(taskId);
   });
   let next = 0;
   const poll = async (client: McpHttpClient) => {

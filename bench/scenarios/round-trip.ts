@@ -14,14 +14,42 @@ import { legacyRoundTrip, modernRoundTrip } from '../lib/tasks-wire.js';
 
 const ARGS = { text: 'hello world' };
 
-type Side = 'modern' | 'legacy' | 'sdk';
-const SIDES: Side[] = ['modern', 'legacy', 'sdk'];
+/**
+ * taskmcp on each era, with `instant_task` (`task.immediateResultMs: 0`: a task done by the end of the turn that
+ * created it is answered with its outcome, as SDK v1's tool is, which stores its result before `createTask` answers)
+ * and with `noop_task` (always a task handle first, then polls); and SDK v1.
+ */
+type Side = 'modern' | 'legacy' | 'modernHandle' | 'legacyHandle' | 'sdk';
+type OursSide = Exclude<Side, 'sdk'>;
+const SIDES: Side[] = ['modern', 'legacy', 'modernHandle', 'legacyHandle', 'sdk'];
+const OURS: Record<OursSide, { era: string; tool: string; how: string }> = {
+  modern: { era: '2026-07-28', tool: 'instant_task', how: 'answered at once when done' },
+  legacy: { era: '2025-11-25', tool: 'instant_task', how: 'answered at once when done' },
+  modernHandle: { era: '2026-07-28', tool: 'noop_task', how: 'always a task handle first' },
+  legacyHandle: { era: '2025-11-25', tool: 'noop_task', how: 'always a task handle first' },
+};
+/** Row ids (with the client count appended); the 16-client rows are headlines (lib/report.ts). */
+const ROW_ID: Record<OursSide, string> = {
+  modern: 'round-trip-',
+  legacy: 'round-trip-legacy-',
+  modernHandle: 'round-trip-handle-',
+  legacyHandle: 'round-trip-legacy-handle-',
+};
 
 interface Subject {
   target: Target;
   server: ChildHandle;
   trip: typeof modernRoundTrip;
+  tool: string;
 }
+
+const emptyPerSide = (): Record<Side, number[]> => ({
+  modern: [],
+  legacy: [],
+  modernHandle: [],
+  legacyHandle: [],
+  sdk: [],
+});
 
 async function run(settings: BenchSettings): Promise<ScenarioResult> {
   const durationMs = settings.quick ? 500 : 5_000;
@@ -31,27 +59,29 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
     startChild('servers/sdk-v1-tasks.ts'),
   ]);
   const sdkTarget: Target = { url: sdk.url!, era: 'legacy' };
-  // taskmcp twice: on its 2026-07-28 tasks extension, and on the same era as SDK v1 (2025-11-25, SEP-1686).
+  // taskmcp on its 2026-07-28 tasks extension, and on the same era as SDK v1 (2025-11-25, SEP-1686).
+  const modernTarget: Target = { url: ours.url!, era: 'modern', declareTasks: true };
+  const legacyTarget: Target = { url: ours.url!, era: 'legacy' };
   const subjects: Record<Side, Subject> = {
-    modern: {
-      target: { url: ours.url!, era: 'modern', declareTasks: true },
-      server: ours,
-      trip: modernRoundTrip,
-    },
-    legacy: { target: { url: ours.url!, era: 'legacy' }, server: ours, trip: legacyRoundTrip },
-    sdk: { target: sdkTarget, server: sdk, trip: legacyRoundTrip },
+    modern: { target: modernTarget, server: ours, trip: modernRoundTrip, tool: OURS.modern.tool },
+    legacy: { target: legacyTarget, server: ours, trip: legacyRoundTrip, tool: OURS.legacy.tool },
+    modernHandle: { target: modernTarget, server: ours, trip: modernRoundTrip, tool: OURS.modernHandle.tool },
+    legacyHandle: { target: legacyTarget, server: ours, trip: legacyRoundTrip, tool: OURS.legacyHandle.tool },
+    sdk: { target: sdkTarget, server: sdk, trip: legacyRoundTrip, tool: 'noop_task' },
   };
-  const requests: Record<Side, number[]> = { modern: [], legacy: [], sdk: [] };
-  const operation = (side: Side) => async (client: McpHttpClient) =>
-    void requests[side].push((await subjects[side].trip(client, 'noop_task', ARGS)).requests);
+  const requests = emptyPerSide();
+  const operation = (side: Side) => async (client: McpHttpClient) => {
+    const { trip, tool } = subjects[side];
+    requests[side].push((await trip(client, tool, ARGS)).requests);
+  };
   for (const side of SIDES)
     await throughput(subjects[side].target, { clients: 16, durationMs: 500 }, operation(side));
 
   const comparisons: Comparison[] = [];
-  let rates16: Record<Side, number[]> = { modern: [], legacy: [], sdk: [] };
+  let rates16 = emptyPerSide();
   for (const clients of clientCounts) {
-    const rates: Record<Side, number[]> = { modern: [], legacy: [], sdk: [] };
-    const cpu: Record<Side, number[]> = { modern: [], legacy: [], sdk: [] };
+    const rates = emptyPerSide();
+    const cpu = emptyPerSide();
     for (let rep = 0; rep < settings.reps; rep++) {
       // Rotate the order every repetition so no side always runs first on the shared machine.
       for (let i = 0; i < SIDES.length; i++) {
@@ -64,13 +94,14 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
     }
     if (clients === 16) rates16 = rates;
     const plural = clients === 1 ? '' : 's';
-    const rows = (['modern', 'legacy'] as const).flatMap((side) => {
-      const era = side === 'modern' ? '2026-07-28 extension' : '2025-11-25, same era';
-      const oursName = `taskmcp (memory engine, ${side === 'modern' ? '2026-07-28' : '2025-11-25'})`;
+    const rows = (Object.keys(OURS) as OursSide[]).flatMap((side) => {
+      const { era, how } = OURS[side];
+      const on = `taskmcp on ${era}${era === '2025-11-25' ? ', same era' : ''}, ${how}`;
+      const oursName = `taskmcp (memory engine, ${era}, ${how})`;
       return [
         compare({
-          id: `round-trip-${side === 'modern' ? '' : 'legacy-'}${clients}`,
-          label: `Task round trips (call → poll → result), ${clients} client${plural}, taskmcp on ${era}`,
+          id: `${ROW_ID[side]}${clients}`,
+          label: `Task round trips (call → poll → result), ${clients} client${plural}, ${on}`,
           unit: 'tasks/s',
           better: 'higher',
           oursName,
@@ -79,8 +110,8 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
           baseline: rates.sdk,
         }),
         compare({
-          id: `round-trip-${side === 'modern' ? '' : 'legacy-'}${clients}-cpu`,
-          label: `Server CPU per task round trip, ${clients} client${plural}, taskmcp on ${era}`,
+          id: `${ROW_ID[side]}${clients}-cpu`,
+          label: `Server CPU per task round trip, ${clients} client${plural}, ${on}`,
           unit: 'ms',
           better: 'lower',
           oursName,
@@ -121,9 +152,9 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
     label: 'Task round trips per sync call, each on its own server, 16 clients',
     unit: 'round trips per echo call',
     better: 'higher',
-    oursName: 'taskmcp (memory engine, 2026-07-28)',
+    oursName: `taskmcp (memory engine, 2026-07-28, ${OURS.modernHandle.how})`,
     baselineName: 'SDK v1 experimental tasks',
-    ours: rates16.modern.map((rate, i) => rate / echoRates.ours[i]!),
+    ours: rates16.modernHandle.map((rate, i) => rate / echoRates.ours[i]!),
     baseline: rates16.sdk.map((rate, i) => rate / echoRates.sdk[i]!),
     note: "Round-trip rate divided by the same server's echo rate (same repetition index): the cost of the task machinery with the serving stack factored out.",
   });
@@ -135,9 +166,12 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
     title: 'Task round trip: taskmcp memory engine vs SDK v1 experimental tasks',
     method:
       `Each client runs round trips back to back for ${durationMs / 1000} s, polling without waiting. taskmcp on ` +
-      '2026-07-28: tools/call → CreateTaskResult → tasks/get until completed (result inlined). taskmcp on 2025-11-25 ' +
-      'and SDK v1: tools/call with task → tasks/get until terminal → tasks/result. Same tool, same client, same ' +
-      'taskmcp process for both eras.',
+      '2026-07-28: tools/call → CreateTaskResult → tasks/get until completed (result inlined), or the result at once. ' +
+      'taskmcp on 2025-11-25 and SDK v1: tools/call with task → tasks/get until terminal (skipped when the ' +
+      'creation already shows it) → tasks/result. Same tool body, same client, same taskmcp process for both eras: ' +
+      '`instant_task` has `task.immediateResultMs: 0` (a task done by the end of the turn that created it is answered ' +
+      "with its outcome, as SDK v1's tool stores its result before its createTask answers); `noop_task` always " +
+      'answers with a handle first.',
     comparisons,
     unavailable: [],
     details: {
@@ -145,6 +179,8 @@ async function run(settings: BenchSettings): Promise<ScenarioResult> {
       medianRequestsPerRoundTrip: {
         taskmcpModern: median(requests.modern),
         taskmcpLegacy: median(requests.legacy),
+        taskmcpModernHandle: median(requests.modernHandle),
+        taskmcpLegacyHandle: median(requests.legacyHandle),
         sdkV1: median(requests.sdk),
       },
     },

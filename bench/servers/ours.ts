@@ -1,6 +1,7 @@
 /**
- * taskmcp under test: a sync `echo` tool (always foreground) and `noop_task` (a task when the client declares the
- * tasks extension), both returning the same small result as every baseline server. Engine from `BENCH_ENGINE`:
+ * taskmcp under test: a sync `echo` tool (always foreground), `noop_task` (a task when the client declares the
+ * tasks extension) and `instant_task` (the same with `task.immediateResultMs: 0`), all returning the same small
+ * result as every baseline server. Engine from `BENCH_ENGINE`:
  * `memory` (default) or a `redis://` URL (the bench's own Redis database). `BENCH_SESSIONS=1` serves 2025-11-25 with
  * sessions (one long-lived SDK server per session, as FastMCP and SDK v1 do) instead of statelessly.
  */
@@ -33,6 +34,18 @@ server.tool({ name: 'echo', description: 'Echo the text back.', input: Text }, a
 
 server.tool(
   { name: 'noop_task', description: 'Echo the text back, as a task.', input: Text, task: true },
+  async ({ text }) => ({ content: [{ type: 'text', text }] }),
+);
+
+// The same, answered with its outcome when the task is done by the end of the event-loop turn that created it: as
+// SDK v1's tool, which stores its result before its `createTask` answers.
+server.tool(
+  {
+    name: 'instant_task',
+    description: 'Echo the text back, as a task answered at once when done.',
+    input: Text,
+    task: { mode: 'optional', immediateResultMs: 0 },
+  },
   async ({ text }) => ({ content: [{ type: 'text', text }] }),
 );
 
