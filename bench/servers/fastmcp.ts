@@ -26,6 +26,12 @@ server.addTool({
   parameters: z.object({ text: z.string() }),
   execute: async ({ text }) => ({ content: [{ type: 'text', text }] }),
 });
+server.addTool({
+  name: 'instant_task',
+  description: 'Echo the text back, as a task answered at once when done.',
+  parameters: z.object({ text: z.string() }),
+  execute: async ({ text }) => ({ content: [{ type: 'text', text }] }),
+});
 
 const port = await freePort();
 await server.start({

@@ -1,5 +1,5 @@
 /**
- * Baseline: a raw SDK v2 `McpServer` with the same tools (`echo`, and `noop_task` as a plain tool), served the way the SDK recommends
+ * Baseline: a raw SDK v2 `McpServer` with the same tools (`echo`, and `noop_task` and `instant_task` as plain tools), served the way the SDK recommends
  * (`createMcpHandler`, one instance per request, both eras; legacy requests take the stateless fallback)
  * on plain node:http, with no framework in between.
  */
@@ -24,6 +24,11 @@ function build(): McpServer {
   server.registerTool(
     'noop_task',
     { description: 'Echo the text back, as a task.', inputSchema: Text },
+    async ({ text }) => ({ content: [{ type: 'text', text }] }),
+  );
+  server.registerTool(
+    'instant_task',
+    { description: 'Echo the text back, as a task answered at once when done.', inputSchema: Text },
     async ({ text }) => ({ content: [{ type: 'text', text }] }),
   );
   return server;
