@@ -97,9 +97,7 @@ export class MemoryTaskStore implements TaskStore {
       const entry = this.live(taskId);
       if (entry && matchesQuery(entry.record, query)) matching.push(entry.record);
     }
-    return matching
-      .sort((a, b) => (isAfter(positionOf(a), positionOf(b)) ? -1 : 1))
-      .slice(0, query.limit);
+    return matching.sort((a, b) => (isAfter(positionOf(a), positionOf(b)) ? -1 : 1)).slice(0, query.limit);
   }
 
   async close(): Promise<void> {
