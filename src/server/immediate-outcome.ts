@@ -9,7 +9,7 @@ import type { TaskRecord } from '../tasks/types.js';
 export class ImmediateOutcome {
   private unwatch?: () => void;
   private latest?: TaskRecord;
-  private reached?: (record: TaskRecord) => void;
+  private reached!: (record: TaskRecord) => void;
   private readonly outcomeReached = new Promise<TaskRecord>((resolve) => {
     this.reached = resolve;
   });
@@ -23,7 +23,7 @@ export class ImmediateOutcome {
   async watch(taskId: string): Promise<void> {
     this.unwatch = await this.engine.watch(taskId, (record) => {
       this.latest = record;
-      if (record.status !== 'working') this.reached?.(record);
+      if (record.status !== 'working') this.reached(record);
     });
   }
 

@@ -57,9 +57,10 @@ export class TaskService implements TaskOperations {
 
   /**
    * Create a task for a validated `tools/call` (or 2025-11-25 `resources/read`, `prompts/get`); resolves once
-   * `tasks/get` from any front end would find it (and with `immediateResultMs`, see `TaskOperations.create`). `args` are the arguments as received and as the tool's schema
-   * parsed them: the task keeps the received ones less what the schema strips. `ttlMs` is the retention the client
-   * asked for (clamped to the server's bounds); the target's own ttl otherwise.
+   * `tasks/get` from any front end would find it, or later with `immediateResultMs` (see `TaskOperations.create`).
+   * `args` are the arguments as received and as the tool's schema parsed them: the task keeps the received ones less
+   * what the schema strips. `ttlMs` is the retention the client asked for (clamped to the server's bounds); the
+   * target's own ttl otherwise.
    */
   async create(
     target: TaskTarget,

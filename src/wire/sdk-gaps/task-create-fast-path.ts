@@ -26,8 +26,8 @@
  * with the server's identity (McpServer's empty `content`, see tool-calls.ts) as JSON, or a tool's immediate result
  * (`task.immediateResultMs`) stamped as the SDK stamps it when it is text content, the completed task otherwise
  * (the SDK's own result validation may reorder what it sends); on 2025-11-25 `{ content: [], task }` in one SSE
- * `message` event. test/server/task-create-fast-path.test.ts compares both paths
- * byte for byte, and the task records and context snapshots they store.
+ * `message` event. test/server/task-create-fast-path.test.ts compares both paths byte for byte, and the task records
+ * and context snapshots they store.
  */
 import { type AuthInfo, type CallToolRequest, SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
 import type { HttpPorts, WireEra } from '../era.js';
