@@ -50,6 +50,7 @@ export interface TaskEngine {
    * find it. Throws `TaskLimitError` when `limits` are reached.
    */
   create(spec: CreateTaskSpec, limits?: TaskLimits): Promise<TaskRecord>;
+  /** The record, read-only: an engine may hand out its own copy, frozen (the memory engine does). */
   get(taskId: string): Promise<TaskRecord | null>;
   /** Idempotent: a terminal task is returned unchanged. The running handler's signal fires wherever it runs. */
   cancel(taskId: string): Promise<TaskRecord | null>;

@@ -201,11 +201,11 @@ export class LegExecutor {
         taskId: record.taskId,
         toolName: record.toolName,
         owner: record.owner,
-        args: record.args,
+        args: owned(record.args),
         leg: record.leg,
         attempt: record.attempt,
         maxAttempts: record.retry?.attempts ?? 1,
-        inputResponses: record.inputResponses,
+        inputResponses: owned(record.inputResponses),
         requestState: record.requestState,
         context,
         queuedAt: record.lastUpdatedAt,
@@ -367,4 +367,14 @@ class RecentIds {
     const at = this.seen.get(id);
     return at !== undefined && at > Date.now() - this.ttlMs;
   }
+}
+
+/**
+ * Data the handler may change as it would in the foreground: a copy of what the store shares frozen (the memory
+ * store's records), else the store's own fresh copy.
+ */
+function owned<T>(value: T): T {
+  return typeof value === 'object' && value !== null && Object.isFrozen(value)
+    ? structuredClone(value)
+    : value;
 }
