@@ -13,12 +13,12 @@ import {
 } from '@modelcontextprotocol/server';
 import type { SnapshotCodec } from '../context/encryption.js';
 import type { TaskEngine } from '../tasks/engine.js';
-import type { HttpShortcut, WireEra } from '../wire/era.js';
+import type { HttpPorts, HttpShortcut, ToolCallOutcome, WireEra } from '../wire/era.js';
 import { ERAS, servedEras } from '../wire/eras.js';
 import type { ServerLogger } from './logger.js';
 import type { TaskMCPOptions } from './options.js';
 import { readRequestBody } from './request-body.js';
-import { buildSdkServer, leanTaskCalls, type ServerInternals } from './sdk-server.js';
+import { buildSdkServer, leanToolCalls, type ServerInternals } from './sdk-server.js';
 import { HttpSessions } from './sessions.js';
 import type { TaskListens } from './task-listen.js';
 
@@ -44,6 +44,8 @@ export class HttpDispatch {
   /** Absent when the `sessions` option is off (every era served statelessly). */
   private sessionful?: SessionServing;
   private shortcuts?: HttpShortcut[];
+  /** Outcomes of calls the lean path ran, for the per-request SDK server that answers them (see `HttpPorts.replay`). */
+  private readonly replays = new WeakMap<Request, ToolCallOutcome>();
 
   constructor(private readonly deps: HttpDispatchDeps) {}
 
@@ -83,11 +85,17 @@ export class HttpDispatch {
   /** The lean answers of every era served statelessly, in the order wire/eras.ts lists the eras. */
   private async statelessShortcuts(): Promise<HttpShortcut[]> {
     const internals = await this.deps.internals();
-    const ports = { ...internals, calls: leanTaskCalls(internals) };
+    const ports: HttpPorts = { ...internals, calls: leanToolCalls(internals), replay: this.replay };
     return Object.values(ERAS)
       .filter((era) => !(this.sessionful && era.httpSessions))
       .flatMap((era) => era.statelessShortcuts(ports));
   }
+
+  private readonly replay: HttpPorts['replay'] = async (request, parsedBody, authInfo, outcome) => {
+    const handler = await this.sdkHandler();
+    this.replays.set(request, outcome);
+    return handler.fetch(request, { authInfo, parsedBody });
+  };
 
   private async sdkHandler(): Promise<McpHttpHandler> {
     if (this.handler) return this.handler;
@@ -106,7 +114,9 @@ export class HttpDispatch {
     this.handler ??= createMcpHandler(
       ({ era, requestInfo }) => {
         deps.taskListens.admit(era, requestInfo);
-        return buildSdkServer(internals, era);
+        // The SDK hands its factory the very request it was given (the body comes parsed, so it makes no copy).
+        const replayed = requestInfo && this.replays.get(requestInfo);
+        return buildSdkServer(internals, era, 'request', replayed);
       },
       {
         // The SDK's switch for the 2025-11-25 era: served statelessly here unless its requests go to sessions

@@ -12,11 +12,12 @@ import { callerDetails } from '../context/capture.js';
 import { runWithContext } from '../context/context.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
 import { TASK_MODE_META } from '../protocol.js';
-import type { LeanTaskCalls, Route, ServedEra, ServingUnit, WireEra } from '../wire/era.js';
+import type { LeanToolCalls, Route, ServedEra, ServingUnit, ToolCallOutcome, WireEra } from '../wire/era.js';
 import { eraFor, servedEras } from '../wire/eras.js';
 import {
   dispatchedElsewhere,
   rejectMalformedInputResponses,
+  serveReplayedToolCall,
   serveToolCalls,
   withCachedJsonSchema,
 } from '../wire/sdk-gaps/index.js';
@@ -55,12 +56,14 @@ export interface ServerInternals {
 /**
  * Build one SDK `McpServer` for one serving unit of the given era. The SDK builds one per HTTP request (and per
  * stdio connection); everything durable lives in `internals`, so instances are cheap and share nothing mutable.
- * Where the eras differ, the era's own module (wire/<era>/) decides.
+ * Where the eras differ, the era's own module (wire/<era>/) decides. With `replayed`, the server answers its one
+ * `tools/call` with that outcome of a call the lean path has already run (see `HttpPorts.replay`).
  */
 export function buildSdkServer(
   internals: ServerInternals,
   negotiated: Era,
   unit: ServingUnit = 'request',
+  replayed?: ToolCallOutcome,
 ): McpServerType {
   const era: WireEra = eraFor(negotiated);
   const server = new McpServer(internals.info, {
@@ -92,11 +95,14 @@ export function buildSdkServer(
   }
   const served = era.serve(server, internals, unit);
   const clientCapabilities = (ctx: ServerContext) => served.clientCapabilities(ctx);
-  serveToolCalls(
-    server,
-    (params, ctx) => callTool(internals, era, served, params, ctx),
-    (name) => internals.registry.get(name) !== undefined,
-  );
+  if (replayed) serveReplayedToolCall(server, replayed);
+  else {
+    serveToolCalls(
+      server,
+      (params, ctx) => callTool(internals, era, served, params, ctx),
+      (name) => internals.registry.get(name) !== undefined,
+    );
+  }
   const calls = ambientCalls({ ...internals, clientCapabilities });
   for (const registration of internals.resourcesAndPrompts) {
     register(server, calls, registration, { advertiseTaskMode: era.listsTaskMode });
@@ -214,11 +220,11 @@ async function runToolCall(
 }
 
 /**
- * The task-creating `tools/call` of one stateless HTTP request without an SDK server (the lean path,
- * wire/sdk-gaps/task-create-fast-path.ts): {@link admitToolCall} and {@link runToolCall} as an SDK server runs them,
+ * The `tools/call` of one stateless HTTP request without an SDK server (the lean path,
+ * wire/sdk-gaps/tool-call-fast-path.ts): {@link admitToolCall} and {@link runToolCall} as an SDK server runs them,
  * with each era's server-less tool-call handling (`WireEra.requestToolCalls`).
  */
-export function leanTaskCalls(internals: ServerInternals): LeanTaskCalls {
+export function leanToolCalls(internals: ServerInternals): LeanToolCalls {
   const served = new Map<WireEra, ServedEra>();
   const servedFor = (era: WireEra) => {
     let handling = served.get(era);
@@ -241,7 +247,6 @@ export function leanTaskCalls(internals: ServerInternals): LeanTaskCalls {
         taken =
           tool !== undefined &&
           !tool.config.preflight &&
-          tool.task.mode !== 'forbidden' &&
           schema !== undefined &&
           !JSON.stringify(schema).includes('"x-mcp-header"');
         takes.set(name, taken);
@@ -256,9 +261,9 @@ export function leanTaskCalls(internals: ServerInternals): LeanTaskCalls {
       } catch {
         return undefined;
       }
-      if (!admitted.ok || admitted.call.route !== 'task') return undefined;
+      if (!admitted.ok) return undefined;
       const { call } = admitted;
-      return () => runToolCall(internals, era, handling, call, params, ctx);
+      return { route: call.route, run: () => runToolCall(internals, era, handling, call, params, ctx) };
     },
   };
 }

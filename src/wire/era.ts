@@ -132,9 +132,9 @@ export interface WireEra {
   /** Install the era's task methods on one SDK server (after its tools are registered). */
   serve(server: McpServer, ports: EraPorts, unit: ServingUnit): ServedEra;
   /**
-   * The era's `tools/call` handling for one stateless HTTP request answered without an SDK server (the lean
-   * task-creating path, wire/sdk-gaps/task-create-fast-path.ts): what `serve` gives a `request` unit, built from the
-   * same code, with nothing of a server's state.
+   * The era's `tools/call` handling for one stateless HTTP request answered without an SDK server (the lean path,
+   * wire/sdk-gaps/tool-call-fast-path.ts): what `serve` gives a `request` unit, built from the same code, with nothing
+   * of a server's state.
    */
   requestToolCalls(ports: EraPorts): ServedEra;
   /**
@@ -171,22 +171,38 @@ export interface HttpPorts extends EraPorts {
   /** Aborted when the server closes: from then on the SDK's handler answers (it refuses requests once closed). */
   shutdown: AbortSignal;
   /** The server's own `tools/call` dispatch, for calls answered without an SDK server. */
-  calls: LeanTaskCalls;
+  calls: LeanToolCalls;
+  /**
+   * The SDK handler's answer to `request` (its body parsed, its caller authenticated), whose `tools/call` has
+   * already run to `outcome`: the SDK encodes the outcome exactly as if it had run the call itself, and runs nothing.
+   */
+  replay(
+    request: Request,
+    body: unknown,
+    authInfo: AuthInfo | undefined,
+    outcome: ToolCallOutcome,
+  ): Promise<Response>;
 }
 
-/** The server's `tools/call` dispatch, as a lean task-creating path needs it (server/sdk-server.ts `leanTaskCalls`). */
-export interface LeanTaskCalls {
-  /** Whether calls to this tool may be taken: a known tool, a task mode other than `forbidden`, no preflight, no `x-mcp-header`. */
+/** How one `tools/call` dispatch ended: the result it returned, or what it threw. */
+export type ToolCallOutcome =
+  | { kind: 'returned'; result: CallToolResult | InputRequiredResult }
+  | { kind: 'threw'; error: unknown };
+
+/** The server's `tools/call` dispatch, as the lean path needs it (server/sdk-server.ts `leanToolCalls`). */
+export interface LeanToolCalls {
+  /** Whether calls to this tool may be taken: a known tool, no preflight, no `x-mcp-header` in its schema. */
   takes(name: string): boolean;
   /**
-   * Validate and route the call as an SDK server of `era` does (nothing stored, nothing traced); the rest of its
-   * dispatch when the call creates a task, else `undefined` (an error, invalid arguments, a foreground route).
+   * Validate and route the call as an SDK server of `era` does (nothing run, stored or traced): its route and the
+   * rest of its dispatch, or `undefined` when the SDK would answer it without running anything (an era error,
+   * invalid arguments).
    */
   admit(
     era: WireEra,
     params: CallToolRequest['params'],
     ctx: ServerContext,
-  ): Promise<(() => Promise<CallToolResult | InputRequiredResult>) | undefined>;
+  ): Promise<{ route: Route; run(): Promise<CallToolResult | InputRequiredResult> } | undefined>;
 }
 
 /** The era as installed on one SDK server: what its `tools/call` handling asks of it. */

@@ -76,11 +76,10 @@ describe.each(engineCases)('immediate task results ($name engine)', ({ engine })
       }
     });
 
-    it('answers a result other than text content with the task, completed, over the lean path', async () => {
+    it('answers a result other than text content as itself over the lean path (the SDK encodes it)', async () => {
       const { result } = await rpc(url, 'tools/call', { name: 'quick_structured', arguments: { text: 's' } });
-      expect(result).toMatchObject({ resultType: 'task', status: 'completed' });
-      const got = await rpc(url, 'tasks/get', { taskId: result!.taskId });
-      expect(got.result).toMatchObject({ status: 'completed', result: { structuredContent: { text: 's' } } });
+      expect(result).toMatchObject({ resultType: 'complete', structuredContent: { text: 's' } });
+      expect(result).not.toHaveProperty('taskId');
     });
 
     it('answers the same result as itself when the SDK serves the call (a request the lean path leaves)', async () => {

@@ -10,7 +10,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ProtocolError, TaskMCP, ToolError } from 'taskmcp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { TaskCreateFastPath } from '../../src/wire/sdk-gaps/task-create-fast-path.js';
+import { ToolCallFastPath } from '../../src/wire/sdk-gaps/tool-call-fast-path.js';
 import { registerTracedTools, type TracedJobView } from '../fixtures/traced-tools.js';
 import { eventually, rpc, serveOverHttp, untilStatus } from '../helpers.js';
 import { CallToolResultSchema, CreateTaskResultSchema, connectV1Http } from '../legacy/v1-client.js';
@@ -186,10 +186,10 @@ describe('OpenTelemetry spans', () => {
     // the lean path stepped aside goes through the SDK's handler. Both must open the same spans.
     let sdkOnly = false;
     let leanAnswers = 0;
-    const original = TaskCreateFastPath.prototype.answer;
-    const spy = vi.spyOn(TaskCreateFastPath.prototype, 'answer').mockImplementation(async function (
-      this: TaskCreateFastPath,
-      ...args: Parameters<TaskCreateFastPath['answer']>
+    const original = ToolCallFastPath.prototype.answer;
+    const spy = vi.spyOn(ToolCallFastPath.prototype, 'answer').mockImplementation(async function (
+      this: ToolCallFastPath,
+      ...args: Parameters<ToolCallFastPath['answer']>
     ) {
       if (sdkOnly) return undefined;
       const answer = await original.apply(this, args);

@@ -21,7 +21,7 @@ import {
   onServerClose,
 } from '../sdk-gaps/index.js';
 import { LegacyTaskFastPath } from '../sdk-gaps/legacy-task-fast-path.js';
-import { TaskCreateFastPath } from '../sdk-gaps/task-create-fast-path.js';
+import { ToolCallFastPath } from '../sdk-gaps/tool-call-fast-path.js';
 import { acceptInputAnswer } from './input.js';
 import { serveLegacyTaskMethods } from './methods.js';
 import { relayForConnection, sendTaskLog } from './notifications.js';
@@ -165,10 +165,10 @@ export const legacyEra: WireEra = {
     };
   },
   statelessShortcuts(ports) {
-    const creations = new TaskCreateFastPath({ ...ports, era: legacyEra, encoding: 'legacy' });
+    const calls = new ToolCallFastPath({ ...ports, era: legacyEra, encoding: 'legacy' });
     const reads = new LegacyTaskFastPath(ports);
     return [
-      (request, body, authInfo) => creations.answer(request, body, authInfo),
+      (request, body, authInfo) => calls.answer(request, body, authInfo),
       (request, body, authInfo) => reads.answer(request, body, authInfo),
       // A client's answer to a task's input request: no SDK server is waiting for it (stateless serving).
       (request, body, authInfo) => acceptInputAnswer(request, body, authInfo, ports.tasks, ports.log),

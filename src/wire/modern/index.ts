@@ -20,9 +20,9 @@ import {
 import { MODERN_PROTOCOL_VERSION } from '../../protocol.js';
 import { isCallToolResult } from '../../tasks/types.js';
 import type { EraPorts, Routable, ServedEra, TaskOperations, WireEra } from '../era.js';
-import { asToolCallResult, immediateToolResult, serveTaskMethod } from '../sdk-gaps/index.js';
-import { TaskCreateFastPath } from '../sdk-gaps/task-create-fast-path.js';
+import { asToolCallResult, serveTaskMethod } from '../sdk-gaps/index.js';
 import { TaskGetFastPath } from '../sdk-gaps/task-get-fast-path.js';
+import { ToolCallFastPath } from '../sdk-gaps/tool-call-fast-path.js';
 import { createTaskResult, detailedTask } from './shapes.js';
 import { asksForTaskNotifications, openTaskListen, readTaskListen } from './task-listen.js';
 import { subscribeToTasks } from './task-subscription.js';
@@ -130,10 +130,10 @@ export const modernEra: WireEra = {
   requestToolCalls: modernToolCalls,
   statelessShortcuts(ports) {
     const polls = new TaskGetFastPath(ports);
-    const creations = new TaskCreateFastPath({ ...ports, era: modernEra, encoding: 'modern' });
+    const calls = new ToolCallFastPath({ ...ports, era: modernEra, encoding: 'modern' });
     return [
       (request, body, authInfo) => polls.answer(request, body, authInfo),
-      (request, body, authInfo) => creations.answer(request, body, authInfo),
+      (request, body, authInfo) => calls.answer(request, body, authInfo),
     ];
   },
   // Pushed task notifications: `subscriptions/listen` naming task ids, over an SSE stream or the stdio connection.
@@ -153,12 +153,9 @@ function modernToolCalls({ tasks }: EraPorts): ServedEra {
     routeToolCall: (tool, _params, ctx) => routeToolCall(tool, ctx),
     async createToolTask(tool, args, caller) {
       const record = await tasks.create(tool, args, caller);
-      const created = createTaskResult(record);
       // Completed already (the tool's `task.immediateResultMs`): the spec lets the server answer without a task.
-      if (record.status === 'completed' && isCallToolResult(record.result)) {
-        return immediateToolResult(record.result, created);
-      }
-      return asToolCallResult(created);
+      if (record.status === 'completed' && isCallToolResult(record.result)) return record.result;
+      return asToolCallResult(createTaskResult(record));
     },
   };
 }

@@ -20,7 +20,7 @@ export { serveTaskMethod } from './task-methods.js';
 export {
   asToolCallResult,
   dispatchedElsewhere,
-  immediateToolResult,
+  serveReplayedToolCall,
   serveToolCalls,
 } from './tool-calls.js';
 export { withCachedJsonSchema } from './tool-schemas.js';

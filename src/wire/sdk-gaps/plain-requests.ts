@@ -1,6 +1,6 @@
 /**
  * The request shapes the lean paths take (task-get-fast-path.ts, legacy-task-fast-path.ts,
- * task-create-fast-path.ts): plain requests the SDK is proven to accept exactly as sent, checked here once.
+ * tool-call-fast-path.ts): plain requests the SDK is proven to accept exactly as sent, checked here once.
  *
  * Gap: `createMcpHandler` (`@modelcontextprotocol/server` 2.4) has no seam to serve one method without building a
  * server per request (typescript-sdk #2189 tracking), and it does not export its standard-header check
@@ -19,7 +19,7 @@ import {
   PROTOCOL_VERSION_META_KEY,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION, TASKS_EXTENSION } from '../../protocol.js';
+import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION } from '../../protocol.js';
 import { isPlainObject } from '../json-body.js';
 import { TextResponse } from './text-response.js';
 
@@ -33,7 +33,7 @@ export interface PlainRequest {
 /**
  * A 2026-07-28 `method` request the SDK accepts as sent: a JSON POST whose `MCP-Protocol-Version`, `Mcp-Method` and
  * `Mcp-Name` (equal to `name`, never encoded) say what the body says, with exactly the four JSON-RPC keys, whose
- * `params._meta` is the bare envelope declaring the tasks extension, and that the SDK classifies as a modern request.
+ * `params._meta` is the bare envelope, and that the SDK classifies as a modern request.
  * `name` is the `Mcp-Name` the body names (already checked plain by the caller). The caller checks the other params.
  */
 export function plainModernRequest(
@@ -114,18 +114,18 @@ function plainBody(body: Record<string, unknown>): PlainRequest | undefined {
   return { id: id as string | number, method: body.method as string, params };
 }
 
-/** `_meta` holding only the envelope, each part valid, declaring the tasks extension (else the SDK's -32021). */
+/**
+ * `_meta` holding only the envelope, each part valid: no progress token, no log level, nothing else. Whether it
+ * declares the tasks extension is the caller's concern (a task method needs it, a `tools/call` is routed by it).
+ */
 function isBareEnvelope(meta: Record<string, unknown>): boolean {
   if (!hasExactly(meta, [PROTOCOL_VERSION_META_KEY, CLIENT_INFO_META_KEY, CLIENT_CAPABILITIES_META_KEY])) {
     return false;
   }
-  const capabilities = meta[CLIENT_CAPABILITIES_META_KEY];
   return (
     meta[PROTOCOL_VERSION_META_KEY] === MODERN_PROTOCOL_VERSION &&
     isSpecType.Implementation(meta[CLIENT_INFO_META_KEY]) &&
-    isSpecType.ClientCapabilities(capabilities) &&
-    isPlainObject(capabilities.extensions) &&
-    isPlainObject(capabilities.extensions[TASKS_EXTENSION])
+    isSpecType.ClientCapabilities(meta[CLIENT_CAPABILITIES_META_KEY])
   );
 }
 
@@ -158,7 +158,7 @@ export function jsonAnswer(result: unknown, id: string | number): Response {
 }
 
 /** The headers of the SDK stateless transport's SSE answer to a POST. */
-const SSE_HEADERS = {
+export const SSE_HEADERS = {
   'content-type': 'text/event-stream',
   'cache-control': 'no-cache, no-transform',
   connection: 'keep-alive',
@@ -170,6 +170,10 @@ const SSE_HEADERS = {
  * event holding `{ result, jsonrpc, id }` (no event id: the fallback has no event store).
  */
 export function sseAnswer(result: unknown, id: string | number): Response {
-  const event = `event: message\ndata: ${JSON.stringify({ result, jsonrpc: '2.0', id })}\n\n`;
-  return new TextResponse(event, { status: 200, headers: SSE_HEADERS });
+  return new TextResponse(sseMessage({ result, jsonrpc: '2.0', id }), { status: 200, headers: SSE_HEADERS });
+}
+
+/** One JSON-RPC message as the SDK's stateless transport writes it on an SSE stream. */
+export function sseMessage(message: unknown): string {
+  return `event: message\ndata: ${JSON.stringify(message)}\n\n`;
 }

@@ -11,6 +11,7 @@ import type {
   ServerContext,
 } from '@modelcontextprotocol/server';
 import { traceRequest } from '../../tracing/spans.js';
+import type { ToolCallOutcome } from '../era.js';
 
 /**
  * The flat `CreateTaskResult` (`resultType: "task"`) returned from a `tools/call` handler.
@@ -24,21 +25,6 @@ export function asToolCallResult<T extends Record<string, unknown>>(
   createTaskResult: T,
 ): { content: [] } & T {
   return createTaskResult as { content: [] } & T;
-}
-
-/**
- * On a tool's immediate result (`task.immediateResultMs`: a task-creating call answered with the result of a task that
- * completed at once), the `CreateTaskResult` of that task, under a symbol JSON never writes: for an encoder that cannot
- * write every result exactly as the SDK would (task-create-fast-path.ts) and answers with the task instead.
- */
-export const CREATED_TASK: unique symbol = Symbol('taskmcp.createdTask');
-
-/** The tool's result of a task that completed at once, carrying its `CreateTaskResult` (see {@link CREATED_TASK}). */
-export function immediateToolResult(
-  result: CallToolResult,
-  createTaskResult: Record<string, unknown>,
-): CallToolResult & { [CREATED_TASK]: Record<string, unknown> } {
-  return { ...result, [CREATED_TASK]: createTaskResult };
 }
 
 /** taskmcp's own `tools/call` dispatch. */
@@ -65,7 +51,7 @@ export function serveToolCalls(server: McpServer, dispatch: ToolCallDispatch, is
   );
 }
 
-/** One `tools/call` dispatched in its request span: on an SDK server, and on the lean path (task-create-fast-path.ts). */
+/** One `tools/call` dispatched in its request span: on an SDK server, and on the lean path (tool-call-fast-path.ts). */
 export function tracedToolCall(
   params: CallToolRequest['params'],
   ctx: ServerContext,
@@ -75,6 +61,18 @@ export function tracedToolCall(
   return traceRequest(ctx, { tool: isTool(params.name) ? params.name : undefined }, () =>
     dispatch(params, ctx),
   );
+}
+
+/**
+ * Answer the one `tools/call` of a per-request server with the outcome of a call the lean path has already run and
+ * traced (tool-call-fast-path.ts), so that the SDK encodes it (its result validation, its error answers) as if it had
+ * run the call itself. Nothing runs again.
+ */
+export function serveReplayedToolCall(server: McpServer, outcome: ToolCallOutcome): void {
+  server.server.setRequestHandler('tools/call', async () => {
+    if (outcome.kind === 'threw') throw outcome.error;
+    return outcome.result;
+  });
 }
 
 /** Placeholder for `McpServer.registerTool`: taskmcp dispatches `tools/call` itself (see {@link serveToolCalls}). */
