@@ -1,19 +1,29 @@
 /**
  * Where an MCP request over HTTP goes, in order: authentication; the body, read and parsed once; each served era's
- * lean answers (`WireEra.statelessShortcuts`: polls and task creation without a per-request SDK server, and the like);
- * the requests of an era whose clients keep sessions, to their session (when the `sessions` option is on); task
- * listens; and everything else to the SDK's handler. Nothing here names an era: wire/eras.ts lists them. The SDK
- * handler, the shortcuts and the sessions are made on the first request, once the server has started.
+ * lean answers (`WireEra.statelessShortcuts`: polls and tool calls without a per-request SDK server, and the like);
+ * the requests of an era whose clients keep sessions, to their session (when the `sessions` option is on; its plain
+ * tool calls have lean answers too); task listens; and everything else to the SDK's handler. A call a lean path
+ * started and hands on is taken over by the SDK server that answers its request (`takeStarted`). Nothing here names
+ * an era: wire/eras.ts lists them. The SDK handler, the shortcuts and the sessions are made on the first request,
+ * once the server has started.
  */
 import {
   createMcpHandler,
   type McpHandlerRequestOptions,
   type McpHttpHandler,
   requireBearerAuth,
+  type ServerContext,
 } from '@modelcontextprotocol/server';
 import type { SnapshotCodec } from '../context/encryption.js';
 import type { TaskEngine } from '../tasks/engine.js';
-import type { HttpPorts, HttpShortcut, ToolCallOutcome, WireEra } from '../wire/era.js';
+import type {
+  HttpPorts,
+  HttpShortcut,
+  LeanToolCalls,
+  SessionShortcut,
+  StartedToolCall,
+  WireEra,
+} from '../wire/era.js';
 import { ERAS, servedEras } from '../wire/eras.js';
 import type { ServerLogger } from './logger.js';
 import type { TaskMCPOptions } from './options.js';
@@ -44,8 +54,19 @@ export class HttpDispatch {
   /** Absent when the `sessions` option is off (every era served statelessly). */
   private sessionful?: SessionServing;
   private shortcuts?: HttpShortcut[];
-  /** Outcomes of calls the lean path ran, for the per-request SDK server that answers them (see `HttpPorts.replay`). */
-  private readonly replays = new WeakMap<Request, ToolCallOutcome>();
+  private calls?: LeanToolCalls;
+  /** Calls the lean path started, by request, for the SDK server that answers it (see `HttpPorts.replay`). */
+  private readonly started = new WeakMap<Request, StartedToolCall>();
+  /**
+   * The started call of the request an SDK server handles, taken once (a call the SDK re-runs with input answers then
+   * runs). The SDK's context carries the very request it was given: the body comes parsed, so it makes no copy.
+   */
+  private readonly takeStarted = (ctx: ServerContext): StartedToolCall | undefined => {
+    const request = ctx.http?.req;
+    const call = request && this.started.get(request);
+    if (call) this.started.delete(request);
+    return call;
+  };
 
   constructor(private readonly deps: HttpDispatchDeps) {}
 
@@ -85,15 +106,21 @@ export class HttpDispatch {
   /** The lean answers of every era served statelessly, in the order wire/eras.ts lists the eras. */
   private async statelessShortcuts(): Promise<HttpShortcut[]> {
     const internals = await this.deps.internals();
-    const ports: HttpPorts = { ...internals, calls: leanToolCalls(internals), replay: this.replay };
+    const ports: HttpPorts = { ...internals, calls: this.leanCalls(internals), replay: this.replay };
     return Object.values(ERAS)
       .filter((era) => !(this.sessionful && era.httpSessions))
       .flatMap((era) => era.statelessShortcuts(ports));
   }
 
-  private readonly replay: HttpPorts['replay'] = async (request, parsedBody, authInfo, outcome) => {
+  /** The server's own `tools/call` dispatch for the lean paths, made once. */
+  private leanCalls(internals: ServerInternals): LeanToolCalls {
+    this.calls ??= leanToolCalls(internals);
+    return this.calls;
+  }
+
+  private readonly replay: HttpPorts['replay'] = async (request, parsedBody, authInfo, call) => {
     const handler = await this.sdkHandler();
-    this.replays.set(request, outcome);
+    this.started.set(request, call);
     return handler.fetch(request, { authInfo, parsedBody });
   };
 
@@ -104,19 +131,24 @@ export class HttpDispatch {
     const { sessions = false } = deps.options;
     const sessionEra = sessions ? servedEras().find((era) => ERAS[era]?.httpSessions) : undefined;
     if (sessions && sessionEra && !this.sessionful) {
-      const build = () => buildSdkServer(internals, sessionEra, 'connection');
+      const build = () => buildSdkServer(internals, sessionEra, 'connection', this.takeStarted);
       const events = { engine: deps.engine(), codec: deps.snapshots };
+      const served = ERAS[sessionEra]!.httpSessions!;
+      const shortcut = served.shortcut({ shutdown: internals.shutdown, calls: this.leanCalls(internals) });
+      const lean: SessionShortcut = (request, body, authInfo, session, sdk) =>
+        shortcut(request, body, authInfo, session, (call) => {
+          this.started.set(request, call);
+          return sdk(call);
+        });
       this.sessionful = {
-        owns: ERAS[sessionEra]!.httpSessions!.owns,
-        sessions: new HttpSessions(build, sessions === true ? {} : sessions, deps.log, events),
+        owns: served.owns,
+        sessions: new HttpSessions(build, sessions === true ? {} : sessions, deps.log, events, lean),
       };
     }
     this.handler ??= createMcpHandler(
       ({ era, requestInfo }) => {
         deps.taskListens.admit(era, requestInfo);
-        // The SDK hands its factory the very request it was given (the body comes parsed, so it makes no copy).
-        const replayed = requestInfo && this.replays.get(requestInfo);
-        return buildSdkServer(internals, era, 'request', replayed);
+        return buildSdkServer(internals, era, 'request', this.takeStarted);
       },
       {
         // The SDK's switch for the 2025-11-25 era: served statelessly here unless its requests go to sessions

@@ -12,12 +12,11 @@ import { callerDetails } from '../context/capture.js';
 import { runWithContext } from '../context/context.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
 import { TASK_MODE_META } from '../protocol.js';
-import type { LeanToolCalls, Route, ServedEra, ServingUnit, ToolCallOutcome, WireEra } from '../wire/era.js';
+import type { LeanToolCalls, Route, ServedEra, ServingUnit, StartedToolCall, WireEra } from '../wire/era.js';
 import { eraFor, servedEras } from '../wire/eras.js';
 import {
   dispatchedElsewhere,
   rejectMalformedInputResponses,
-  serveReplayedToolCall,
   serveToolCalls,
   withCachedJsonSchema,
 } from '../wire/sdk-gaps/index.js';
@@ -56,14 +55,14 @@ export interface ServerInternals {
 /**
  * Build one SDK `McpServer` for one serving unit of the given era. The SDK builds one per HTTP request (and per
  * stdio connection); everything durable lives in `internals`, so instances are cheap and share nothing mutable.
- * Where the eras differ, the era's own module (wire/<era>/) decides. With `replayed`, the server answers its one
- * `tools/call` with that outcome of a call the lean path has already run (see `HttpPorts.replay`).
+ * Where the eras differ, the era's own module (wire/<era>/) decides. `started` finds the `tools/call` of a request
+ * the lean path has already started, which the server then takes over instead of running it (`HttpPorts.replay`).
  */
 export function buildSdkServer(
   internals: ServerInternals,
   negotiated: Era,
   unit: ServingUnit = 'request',
-  replayed?: ToolCallOutcome,
+  started?: (ctx: ServerContext) => StartedToolCall | undefined,
 ): McpServerType {
   const era: WireEra = eraFor(negotiated);
   const server = new McpServer(internals.info, {
@@ -94,15 +93,14 @@ export function buildSdkServer(
     era.listTool(registered, tool.task.mode);
   }
   const served = era.serve(server, internals, unit);
+  servedOn.set(server, served);
   const clientCapabilities = (ctx: ServerContext) => served.clientCapabilities(ctx);
-  if (replayed) serveReplayedToolCall(server, replayed);
-  else {
-    serveToolCalls(
-      server,
-      (params, ctx) => callTool(internals, era, served, params, ctx),
-      (name) => internals.registry.get(name) !== undefined,
-    );
-  }
+  serveToolCalls(
+    server,
+    (params, ctx) => callTool(internals, era, served, params, ctx),
+    (name) => internals.registry.get(name) !== undefined,
+    started,
+  );
   const calls = ambientCalls({ ...internals, clientCapabilities });
   for (const registration of internals.resourcesAndPrompts) {
     register(server, calls, registration, { advertiseTaskMode: era.listsTaskMode });
@@ -119,6 +117,9 @@ export function buildSdkServer(
   if (resources && unit === 'connection') internals.subscriptions.serve(server);
   return server;
 }
+
+/** The era as installed on each SDK server, for the lean path serving a call of that server's session. */
+const servedOn = new WeakMap<McpServerType, ServedEra>();
 
 /** A `tools/call` validated and routed (see {@link admitToolCall}), ready to run. */
 interface AdmittedCall {
@@ -253,8 +254,8 @@ export function leanToolCalls(internals: ServerInternals): LeanToolCalls {
       }
       return taken;
     },
-    async admit(era, params, ctx) {
-      const handling = servedFor(era);
+    async admit(era, params, ctx, server) {
+      const handling = (server && servedOn.get(server)) ?? servedFor(era);
       let admitted: Awaited<ReturnType<typeof admitToolCall>>;
       try {
         admitted = await admitToolCall(internals, handling, params, ctx);

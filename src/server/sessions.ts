@@ -8,7 +8,7 @@
  * them without sticky routing: a request for a session held elsewhere is relayed to its owner through the engine
  * (session-forwarding.ts). Their SSE streams are resumable (resumable-streams.ts): the events are kept in the
  * engine's session event log, so a client whose stream dropped reconnects with `Last-Event-ID` and gets what it
- * missed.
+ * missed. A plain tool call may be answered by the era's lean path instead of the transport (`SessionShortcut`).
  */
 import {
   type AuthInfo,
@@ -20,6 +20,7 @@ import { principalOf } from '../auth/principal.js';
 import type { SnapshotCodec } from '../context/encryption.js';
 import type { TaskEngine } from '../tasks/engine.js';
 import type { SessionEventLog } from '../tasks/session-events.js';
+import type { LeanSession, SessionShortcut } from '../wire/era.js';
 import { jsonRpcErrorResponse } from '../wire/json-body.js';
 import { onServerClose } from '../wire/sdk-gaps/index.js';
 import type { ServerLogger } from './logger.js';
@@ -59,6 +60,8 @@ const SERVER_ERROR = -32000;
 
 interface Session {
   readonly id: string;
+  /** What the session's lean answers need of it. */
+  readonly lean: LeanSession;
   readonly transport: SessionTransport;
   readonly server: McpServer;
   /** The principal that opened it; nobody else may use it. */
@@ -89,6 +92,8 @@ export class HttpSessions {
     options: SessionOptions,
     private readonly log: ServerLogger,
     events: SessionEngineSetup,
+    /** The era's lean answers to requests of a session, tried ahead of its transport. */
+    private readonly shortcut?: SessionShortcut,
   ) {
     const { resumable = true, ...bounds } = options;
     this.settings = { ...SESSION_DEFAULTS, ...bounds };
@@ -140,6 +145,9 @@ export class HttpSessions {
       return jsonRpcErrorResponse(404, SESSION_NOT_FOUND, 'Session not found');
     }
     const ids = request.method === 'POST' ? requestIds(parsedBody) : undefined;
+    if (ids && this.shortcut && !Array.isArray(parsedBody)) {
+      return this.shortcutFirst(this.shortcut, session, ids, request, { authInfo, parsedBody });
+    }
     if (ids) return this.posted(session, ids, request, { authInfo, parsedBody });
     return this.tracked(session, request.signal, () =>
       session.transport.handleRequest(request, { authInfo, parsedBody }),
@@ -188,6 +196,34 @@ export class HttpSessions {
       else signal.addEventListener('abort', post.onDisconnect, { once: true });
     }
     return response;
+  }
+
+  /**
+   * A POST of one request, answered by the era's lean path when it takes it, else by the transport (`posted`). The
+   * session counts busy while the lean path runs the call.
+   */
+  private async shortcutFirst(
+    shortcut: SessionShortcut,
+    session: Session,
+    ids: RequestId[],
+    request: Request,
+    options: { authInfo?: AuthInfo; parsedBody?: unknown },
+  ): Promise<Response> {
+    session.streams++;
+    clearTimeout(session.idle);
+    try {
+      const viaTransport = () => this.posted(session, ids, request, options);
+      const answered = await shortcut(
+        request,
+        options.parsedBody,
+        options.authInfo,
+        session.lean,
+        viaTransport,
+      );
+      return answered ?? (await viaTransport());
+    } finally {
+      this.release(session);
+    }
   }
 
   /** The transport sent the response to `id`. */
@@ -247,6 +283,7 @@ export class HttpSessions {
         onsessioninitialized: (id) => {
           session = {
             id,
+            lean: { id, server, events: events && { store: events, retryMs: this.events!.retryMs } },
             transport,
             server,
             principal: principalOf(authInfo),

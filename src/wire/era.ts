@@ -12,6 +12,7 @@ import type {
   CallToolRequest,
   CallToolResult,
   ClientCapabilities,
+  EventStore,
   InputRequiredResult,
   McpServer,
   RegisteredTool,
@@ -146,7 +147,11 @@ export interface WireEra {
    * Present on an era whose clients may keep a session over HTTP (`Mcp-Session-Id`, 2025-11-25): with the server's
    * `sessions` option on, every request it owns goes to its session's long-lived SDK server instead.
    */
-  readonly httpSessions?: { owns(request: Request, body: unknown): Promise<boolean> };
+  readonly httpSessions?: {
+    owns(request: Request, body: unknown): Promise<boolean>;
+    /** The era's lean answers to requests of a session held here, tried ahead of the session's transport. */
+    shortcut(ports: Pick<HttpPorts, 'calls' | 'shutdown'>): SessionShortcut;
+  };
   /**
    * Present on an era whose clients may ask for pushed task notifications (2026-07-28 `subscriptions/listen` naming
    * `taskIds`): the server finds it by walking the served eras, so it hosts the subscriptions without naming an era.
@@ -164,6 +169,27 @@ export type HttpShortcut = (
   authInfo: AuthInfo | undefined,
 ) => Promise<Response | undefined>;
 
+/**
+ * One lean answer to a request of a session held here: the response when it takes it, else `undefined` and the
+ * session's transport answers. `sdk` hands the request to the transport, whose server takes over `call`.
+ */
+export type SessionShortcut = (
+  request: Request,
+  body: unknown,
+  authInfo: AuthInfo | undefined,
+  session: LeanSession,
+  sdk: (call: StartedToolCall) => Promise<Response>,
+) => Promise<Response | undefined>;
+
+/** A 2025-11-25 HTTP session held here, as its lean answers need it. */
+export interface LeanSession {
+  id: string;
+  /** Its long-lived SDK server. */
+  server: McpServer;
+  /** Its event store, when its streams are resumable, with the `retry` its priming events suggest. */
+  events?: { store: EventStore; retryMs: number };
+}
+
 /** What an era's HTTP shortcuts are given. */
 export interface HttpPorts extends EraPorts {
   /** The server identity the SDK stamps on results (the object given to `new McpServer`). */
@@ -173,14 +199,15 @@ export interface HttpPorts extends EraPorts {
   /** The server's own `tools/call` dispatch, for calls answered without an SDK server. */
   calls: LeanToolCalls;
   /**
-   * The SDK handler's answer to `request` (its body parsed, its caller authenticated), whose `tools/call` has
-   * already run to `outcome`: the SDK encodes the outcome exactly as if it had run the call itself, and runs nothing.
+   * The SDK handler's answer to `request` (its body parsed, its caller authenticated), whose `tools/call` the lean
+   * path has already started: the SDK takes the call over (see {@link StartedToolCall}) instead of running it, and
+   * answers exactly as if it had run it itself.
    */
   replay(
     request: Request,
     body: unknown,
     authInfo: AuthInfo | undefined,
-    outcome: ToolCallOutcome,
+    call: StartedToolCall,
   ): Promise<Response>;
 }
 
@@ -189,6 +216,13 @@ export type ToolCallOutcome =
   | { kind: 'returned'; result: CallToolResult | InputRequiredResult }
   | { kind: 'threw'; error: unknown };
 
+/** A `tools/call` the lean path started, for the SDK to take over: to encode its outcome, and to carry its messages. */
+export interface StartedToolCall {
+  readonly outcome: Promise<ToolCallOutcome>;
+  /** From now on the call's log messages go through the SDK's context for its request (those held so far first). */
+  adopt(ctx: ServerContext): void;
+}
+
 /** The server's `tools/call` dispatch, as the lean path needs it (server/sdk-server.ts `leanToolCalls`). */
 export interface LeanToolCalls {
   /** Whether calls to this tool may be taken: a known tool, no preflight, no `x-mcp-header` in its schema. */
@@ -196,12 +230,14 @@ export interface LeanToolCalls {
   /**
    * Validate and route the call as an SDK server of `era` does (nothing run, stored or traced): its route and the
    * rest of its dispatch, or `undefined` when the SDK would answer it without running anything (an era error,
-   * invalid arguments).
+   * invalid arguments). `server` is the long-lived SDK server of the call's session, if it has one: the call is
+   * then handled as that server handles it (the client capabilities of the session, say).
    */
   admit(
     era: WireEra,
     params: CallToolRequest['params'],
     ctx: ServerContext,
+    server?: McpServer,
   ): Promise<{ route: Route; run(): Promise<CallToolResult | InputRequiredResult> } | undefined>;
 }
 

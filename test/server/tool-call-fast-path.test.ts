@@ -11,6 +11,7 @@ import {
   deps,
   getHttpHeaders,
   inputRequired,
+  isInputRequiredResult,
   ProtocolError,
   ProtocolErrorCode,
   TaskMCP,
@@ -50,6 +51,8 @@ describe('lean foreground tools/call against the SDK path', () => {
   /** What the `seen` tool's handler saw of its caller, in call order. */
   const seen: unknown[] = [];
   let releaseSlow: () => void = () => {};
+  /** Dependencies of `with_deps` cleaned up so far. */
+  const closed: string[] = [];
   let releaseHeld: () => void = () => {};
   const held = new Promise<void>((resolve) => {
     releaseHeld = resolve;
@@ -74,7 +77,8 @@ describe('lean foreground tools/call against the SDK path', () => {
     server.use({
       tool: async (call, next) => {
         if (call.name !== 'wrapped') return next();
-        const result = await next({ ...call, args: { text: 'changed by middleware' } });
+        const result = await next({ ...call, arguments: { text: 'changed by middleware' } });
+        if (isInputRequiredResult(result)) return result;
         return { ...result, content: [...result.content, { type: 'text', text: 'added by middleware' }] };
       },
     });
@@ -141,8 +145,24 @@ describe('lean foreground tools/call against the SDK path', () => {
       counted('wrapped', ({ text }) => text),
     );
     server.tool(
-      { name: 'with_deps', input: Text, deps: { progress: deps.progress } },
-      counted('with_deps', ({ text }) => `deps: ${text}`),
+      {
+        name: 'with_deps',
+        input: Text,
+        depends: {
+          progress: deps.progress,
+          opened: async function* () {
+            try {
+              yield 'opened';
+            } finally {
+              closed.push('opened');
+            }
+          },
+        },
+      },
+      async ({ text }, ctx) => {
+        runs.set('with_deps', (runs.get('with_deps') ?? 0) + 1);
+        return `${ctx.opened}: ${text}`;
+      },
     );
     server.tool({ name: 'chatty', input: Text }, async ({ text }, ctx) => {
       runs.set('chatty', (runs.get('chatty') ?? 0) + 1);
@@ -205,6 +225,7 @@ describe('lean foreground tools/call against the SDK path', () => {
       );
       expect(answeredLean, 'the lean path answered').toBe(true);
       expect(runs.get(tool)! - before, 'one run for the lean request, one for the SDK-only one').toBe(2);
+      if (tool === 'with_deps') expect(closed.length).toBe(runs.get(tool));
       expect(lean.status).toBe(200);
     });
 

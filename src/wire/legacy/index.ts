@@ -21,6 +21,7 @@ import {
   onServerClose,
 } from '../sdk-gaps/index.js';
 import { LegacyTaskFastPath } from '../sdk-gaps/legacy-task-fast-path.js';
+import { SessionCallFastPath } from '../sdk-gaps/session-call-fast-path.js';
 import { ToolCallFastPath } from '../sdk-gaps/tool-call-fast-path.js';
 import { acceptInputAnswer } from './input.js';
 import { serveLegacyTaskMethods } from './methods.js';
@@ -175,5 +176,11 @@ export const legacyEra: WireEra = {
     ];
   },
   // Wired as the SDK documents it: `isLegacyRequest` in front of a handler that rejects this era.
-  httpSessions: { owns: isLegacyRequest },
+  httpSessions: {
+    owns: isLegacyRequest,
+    shortcut(ports) {
+      const calls = new SessionCallFastPath({ ...ports, era: legacyEra });
+      return (request, body, authInfo, session, sdk) => calls.answer(request, body, authInfo, session, sdk);
+    },
+  },
 };

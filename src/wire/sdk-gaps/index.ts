@@ -20,7 +20,6 @@ export { serveTaskMethod } from './task-methods.js';
 export {
   asToolCallResult,
   dispatchedElsewhere,
-  serveReplayedToolCall,
   serveToolCalls,
 } from './tool-calls.js';
 export { withCachedJsonSchema } from './tool-schemas.js';

@@ -72,14 +72,16 @@ export function plainModernRequest(
 }
 
 /**
- * A stateless 2025-11-25 request (one of `methods`) the SDK's legacy fallback accepts as sent: a JSON POST with an
- * `Accept` naming both JSON and SSE (the transport's own substring test), `MCP-Protocol-Version: 2025-11-25`, no
- * 2026-07-28 or session header, exactly the four JSON-RPC keys, and no `_meta` in `params` (so 2025-era).
+ * A 2025-11-25 request (one of `methods`) the SDK's transport accepts as sent: a JSON POST with an `Accept` naming
+ * both JSON and SSE (the transport's own substring test), `MCP-Protocol-Version: 2025-11-25`, no 2026-07-28 header,
+ * exactly the four JSON-RPC keys, and no `_meta` in `params` (so 2025-era). Without `sessionId`, one for the
+ * stateless legacy fallback (no session header); with it, one of that session (its `Mcp-Session-Id`).
  */
 export function plainLegacyRequest(
   request: Request,
   body: unknown,
   methods: readonly string[],
+  sessionId?: string,
 ): PlainRequest | undefined {
   if (request.method !== 'POST' || !isPlainObject(body) || !methods.includes(body.method as string)) {
     return undefined;
@@ -90,7 +92,7 @@ export function plainLegacyRequest(
     headers.get('mcp-protocol-version') !== LEGACY_PROTOCOL_VERSION ||
     headers.has('mcp-method') ||
     headers.has('mcp-name') ||
-    headers.has('mcp-session-id') ||
+    (sessionId === undefined ? headers.has('mcp-session-id') : headers.get('mcp-session-id') !== sessionId) ||
     !accept?.includes('application/json') ||
     !accept.includes('text/event-stream') ||
     !isJsonContentType(headers.get('content-type'))
@@ -130,15 +132,17 @@ function isBareEnvelope(meta: Record<string, unknown>): boolean {
 }
 
 /**
- * The SDK context a lean path hands the code it shares with the SDK path (the request span, and on task creation
- * the dispatch): the JSON-RPC request as `mcpReq`, and the HTTP request with its caller. Nothing there reads more.
+ * The SDK context a lean path hands the code it shares with the SDK path (the request span, and the dispatch of a
+ * call): the JSON-RPC request as `mcpReq`, the HTTP request with its caller, and the session it belongs to, if any.
+ * Nothing there reads more.
  */
 export function leanContext(
   mcpReq: Record<string, unknown>,
   request: Request,
   authInfo: AuthInfo | undefined,
+  sessionId?: string,
 ): ServerContext {
-  return { mcpReq, http: { req: request, authInfo } } as unknown as ServerContext;
+  return { sessionId, mcpReq, http: { req: request, authInfo } } as unknown as ServerContext;
 }
 
 /** Whether `value` has exactly these own keys. */
@@ -157,7 +161,7 @@ export function jsonAnswer(result: unknown, id: string | number): Response {
   });
 }
 
-/** The headers of the SDK stateless transport's SSE answer to a POST. */
+/** The headers of the SDK transport's SSE answer to a POST (the sessionful one adds `mcp-session-id`). */
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream',
   'cache-control': 'no-cache, no-transform',
@@ -170,10 +174,6 @@ export const SSE_HEADERS = {
  * event holding `{ result, jsonrpc, id }` (no event id: the fallback has no event store).
  */
 export function sseAnswer(result: unknown, id: string | number): Response {
-  return new TextResponse(sseMessage({ result, jsonrpc: '2.0', id }), { status: 200, headers: SSE_HEADERS });
-}
-
-/** One JSON-RPC message as the SDK's stateless transport writes it on an SSE stream. */
-export function sseMessage(message: unknown): string {
-  return `event: message\ndata: ${JSON.stringify(message)}\n\n`;
+  const event = `event: message\ndata: ${JSON.stringify({ result, jsonrpc: '2.0', id })}\n\n`;
+  return new TextResponse(event, { status: 200, headers: SSE_HEADERS });
 }

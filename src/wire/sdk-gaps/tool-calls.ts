@@ -11,7 +11,7 @@ import type {
   ServerContext,
 } from '@modelcontextprotocol/server';
 import { traceRequest } from '../../tracing/spans.js';
-import type { ToolCallOutcome } from '../era.js';
+import type { StartedToolCall } from '../era.js';
 
 /**
  * The flat `CreateTaskResult` (`resultType: "task"`) returned from a `tools/call` handler.
@@ -35,6 +35,9 @@ type ToolCallDispatch = (
 /** Whether a name is a registered tool (only then does it name the span). */
 type IsTool = (name: string) => boolean;
 
+/** The call the lean path started for this request, if any, taken once (tool-call-fast-path.ts). */
+type StartedCalls = (ctx: ServerContext) => StartedToolCall | undefined;
+
 /**
  * Take over `tools/call` dispatch from `McpServer`, keeping its `tools/list` (JSON Schema from Standard Schema).
  *
@@ -43,12 +46,30 @@ type IsTool = (name: string) => boolean;
  * before taskmcp could store them as sent. The low-level `Server` still wraps this handler with the SDK's result
  * validation and multi-round-trip checks. Call after registering the tools (McpServer installs its handler lazily).
  * Each call runs in a span (src/tracing), named after the tool only when `isTool` knows it: a client's made-up name
- * must not become a span name.
+ * must not become a span name. A call the lean path already started (`started`) is taken over instead: it ran and
+ * was traced there, and the SDK encodes its outcome and carries its log messages, as if it had run it itself.
  */
-export function serveToolCalls(server: McpServer, dispatch: ToolCallDispatch, isTool: IsTool): void {
-  server.server.setRequestHandler('tools/call', (request, ctx) =>
-    tracedToolCall(request.params, ctx as ServerContext, dispatch, isTool),
-  );
+export function serveToolCalls(
+  server: McpServer,
+  dispatch: ToolCallDispatch,
+  isTool: IsTool,
+  started?: StartedCalls,
+): void {
+  server.server.setRequestHandler('tools/call', (request, ctx) => {
+    const call = started?.(ctx as ServerContext);
+    if (call) return takeOver(call, ctx as ServerContext);
+    return tracedToolCall(request.params, ctx as ServerContext, dispatch, isTool);
+  });
+}
+
+async function takeOver(
+  call: StartedToolCall,
+  ctx: ServerContext,
+): Promise<CallToolResult | InputRequiredResult> {
+  call.adopt(ctx);
+  const outcome = await call.outcome;
+  if (outcome.kind === 'threw') throw outcome.error;
+  return outcome.result;
 }
 
 /** One `tools/call` dispatched in its request span: on an SDK server, and on the lean path (tool-call-fast-path.ts). */
@@ -61,18 +82,6 @@ export function tracedToolCall(
   return traceRequest(ctx, { tool: isTool(params.name) ? params.name : undefined }, () =>
     dispatch(params, ctx),
   );
-}
-
-/**
- * Answer the one `tools/call` of a per-request server with the outcome of a call the lean path has already run and
- * traced (tool-call-fast-path.ts), so that the SDK encodes it (its result validation, its error answers) as if it had
- * run the call itself. Nothing runs again.
- */
-export function serveReplayedToolCall(server: McpServer, outcome: ToolCallOutcome): void {
-  server.server.setRequestHandler('tools/call', async () => {
-    if (outcome.kind === 'threw') throw outcome.error;
-    return outcome.result;
-  });
 }
 
 /** Placeholder for `McpServer.registerTool`: taskmcp dispatches `tools/call` itself (see {@link serveToolCalls}). */
