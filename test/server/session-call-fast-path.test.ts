@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { SessionCallFastPath } from '../../src/wire/sdk-gaps/session-call-fast-path.js';
 import { engineCases } from '../engines.js';
-import { LEGACY } from '../helpers.js';
+import { eventually, LEGACY } from '../helpers.js';
 import {
   type Exchange,
   exchange,
@@ -83,11 +83,20 @@ function sessionServer(engine: ReturnType<(typeof engineCases)[number]['engine']
     return 'seen';
   });
   server.tool({ name: 'task', input: Text, task: true }, ({ text }) => text);
-  return { server, runs, seen };
+  const cancelled: string[] = [];
+  server.tool({ name: 'waits', input: Text }, async (_args, ctx) => {
+    await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+    cancelled.push(String(ctx.signal.reason));
+    return 'stopped';
+  });
+  return { server, runs, seen, cancelled };
 }
 
 /** A session opened with raw requests on `server.fetch`, and its requests. */
-async function openSession(server: TaskMCP): Promise<(spec: RequestChanges & { tool: string }) => Request> {
+async function openSession(server: TaskMCP): Promise<{
+  requestOf: (spec: RequestChanges & { tool: string }) => Request;
+  notify: (message: Record<string, unknown>) => Promise<Response>;
+}> {
   const headers = { 'mcp-protocol-version': LEGACY };
   const init = await server.fetch(
     postOf(
@@ -111,12 +120,20 @@ async function openSession(server: TaskMCP): Promise<(spec: RequestChanges & { t
   await server.fetch(postOf({ jsonrpc: '2.0', method: 'notifications/initialized' }, inSession, {}));
   const setLevel = { jsonrpc: '2.0', id: 1, method: 'logging/setLevel', params: { level: 'info' } };
   await (await server.fetch(postOf(setLevel, inSession, {}))).text();
-  return (spec) =>
-    postOf(
-      { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: spec.tool, arguments: { text: 'hi' } } },
-      inSession,
-      spec,
-    );
+  return {
+    requestOf: (spec) =>
+      postOf(
+        {
+          jsonrpc: '2.0',
+          id: 9,
+          method: 'tools/call',
+          params: { name: spec.tool, arguments: { text: 'hi' } },
+        },
+        inSession,
+        spec,
+      ),
+    notify: (message) => server.fetch(postOf({ jsonrpc: '2.0', ...message }, inSession, {})),
+  };
 }
 
 describe.each(engineCases)(
@@ -124,13 +141,14 @@ describe.each(engineCases)(
   ({ engine }) => {
     describe.each([true, false])('resumable %s', (resumable) => {
       let fixture: ReturnType<typeof sessionServer>;
-      let requestOf: Awaited<ReturnType<typeof openSession>>;
+      let requestOf: Awaited<ReturnType<typeof openSession>>['requestOf'];
+      let notify: Awaited<ReturnType<typeof openSession>>['notify'];
       let paths: ReturnType<typeof leanSwitch>;
 
       beforeAll(async () => {
         paths = leanSwitch(SessionCallFastPath.prototype, normalised);
         fixture = sessionServer(engine(), resumable);
-        requestOf = await openSession(fixture.server);
+        ({ requestOf, notify } = await openSession(fixture.server));
       });
 
       afterAll(async () => {
@@ -188,6 +206,20 @@ describe.each(engineCases)(
         const created = await exchange(fixture.server, requestOf({ tool: 'task', body: asTask }));
         expect(created.body).toContain('"taskId"');
         expect(paths.answers(), 'a task: left to the transport').toBe(answers);
+      });
+
+      it('aborts a call it started once the client cancels it, through the server that took it over', async () => {
+        const answers = paths.answers();
+        const response = await fixture.server.fetch(requestOf({ tool: 'waits' }));
+        expect(paths.answers(), 'taken by the lean path, then handed over').toBe(answers + 1);
+        const cancel = await notify({
+          method: 'notifications/cancelled',
+          params: { requestId: 9, reason: 'the user gave up' },
+        });
+        expect(cancel.status).toBe(202);
+        await eventually(() => fixture.cancelled.length > 0 || undefined);
+        expect(fixture.cancelled).toEqual([expect.stringContaining('the user gave up')]);
+        await response.body?.cancel();
       });
 
       it.runIf(resumable)('keeps a lean answer for a client that resumes its stream', async () => {
