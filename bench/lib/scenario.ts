@@ -14,16 +14,7 @@ export interface Scenario {
 }
 
 /** Alternate which side goes first in each repetition, so drift on a shared machine does not favour one side. */
-export async function inAlternatingOrder(
-  rep: number,
-  first: () => Promise<void>,
-  second: () => Promise<void>,
-) {
-  if (rep % 2 === 0) {
-    await first();
-    await second();
-  } else {
-    await second();
-    await first();
-  }
+export async function inAlternatingOrder(rep: number, ...steps: Array<() => Promise<void>>) {
+  // Rotated by one each repetition, so no step always runs first (or last) on the shared machine.
+  for (let i = 0; i < steps.length; i++) await steps[(i + rep) % steps.length]!();
 }
