@@ -6,6 +6,8 @@
  */
 import { staticTokenVerifier, type TaskMCP } from 'taskmcp';
 import { expect, vi } from 'vitest';
+import { HttpSessions } from '../../src/server/sessions.js';
+import { TaskListens } from '../../src/server/task-listen.js';
 import { MODERN, TASKS } from '../helpers.js';
 
 /** A fixed expiry: by default each verification stamps its own, which would differ between two calls' contexts. */
@@ -76,7 +78,8 @@ type LeanPath = { answer(request: Request, body: unknown, ...rest: never[]): Pro
 
 /**
  * Spy on a lean path's `answer`: `compare` sends a request through it, then with it stepped aside, expects the same
- * answer (after `normalise`), and says whether the lean path answered the first. Restore with `vi.restoreAllMocks`.
+ * answer (after `normalise`), and says whether the lean path answered the first, and whether it handed it on to the
+ * SDK to answer (its per-request handler, or a session's transport, ran for it). Restore with `vi.restoreAllMocks`.
  */
 export function leanSwitch<P extends LeanPath>(
   prototype: P,
@@ -86,12 +89,16 @@ export function leanSwitch<P extends LeanPath>(
     server: TaskMCP,
     request: () => Request,
     label: string,
-  ): Promise<{ lean: Exchange; sdk: Exchange; answeredLean: boolean }>;
+  ): Promise<{ lean: Exchange; sdk: Exchange; answeredLean: boolean; handedOver: boolean }>;
   /** How many requests the lean path has answered so far. */
   answers(): number;
 } {
   let leanAnswers = 0;
   let sdkOnly = false;
+  // The SDK's per-request handler admits every request it serves; a session's transport gets every POST it answers.
+  const perRequest = vi.spyOn(TaskListens.prototype, 'admit');
+  const inSession = vi.spyOn(HttpSessions.prototype as unknown as { posted: () => unknown }, 'posted');
+  const sdkRuns = () => perRequest.mock.calls.length + inSession.mock.calls.length;
   const original = prototype.answer;
   const spied = vi.spyOn(prototype as LeanPath, 'answer');
   spied.mockImplementation(async function (this: P, ...args: Parameters<LeanPath['answer']>) {
@@ -104,15 +111,17 @@ export function leanSwitch<P extends LeanPath>(
     answers: () => leanAnswers,
     async compare(server, request, label) {
       const before = leanAnswers;
+      const sdkBefore = sdkRuns();
       sdkOnly = false;
       const lean = await exchange(server, request());
       const answeredLean = leanAnswers > before;
+      const handedOver = sdkRuns() > sdkBefore;
       sdkOnly = true;
       const sdk = await exchange(server, request()).finally(() => {
         sdkOnly = false;
       });
       expect(normalise(lean), label).toEqual(normalise(sdk));
-      return { lean, sdk, answeredLean };
+      return { lean, sdk, answeredLean, handedOver };
     },
   };
 }

@@ -160,8 +160,14 @@ describe.each(engineCases)(
         'answers %s exactly as the transport does, running the tool once per request',
         async (tool) => {
           const before = fixture.runs.get(tool) ?? 0;
-          const { lean, answeredLean } = await paths.compare(fixture.server, () => requestOf({ tool }), tool);
+          const { lean, answeredLean, handedOver } = await paths.compare(
+            fixture.server,
+            () => requestOf({ tool }),
+            tool,
+          );
           expect(answeredLean, 'taken by the lean path').toBe(true);
+          // Only a text result, within the turn and with nothing logged, is written by the lean path.
+          expect(handedOver, 'handed to the transport').toBe(tool !== 'text');
           expect(fixture.runs.get(tool)! - before).toBe(2);
           expect(lean.status).toBe(200);
           if (resumable) expect(normalised(lean).body).toMatch(/^id: EVENT\nretry: \d+\ndata: \n\n/);

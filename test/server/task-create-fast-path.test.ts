@@ -39,8 +39,11 @@ type Spec = RequestChanges & {
   era: Era;
   tool: string;
   args?: Record<string, unknown> | null;
-  /** Taken by the lean path although it creates no task: a foreground call, or a creation that fails (replayed). */
-  lean?: boolean;
+  /**
+   * Taken by the lean path although it creates no task: a foreground call with a text result (`written` by the lean
+   * path), or a creation that fails (`handed` to the SDK to answer).
+   */
+  lean?: 'written' | 'handed';
 };
 
 const CAPABILITIES = { elicitation: {}, extensions: { [TASKS]: {} } };
@@ -176,7 +179,8 @@ describe.each(engineCases)(
     ];
 
     it.each(plain)('creates the task exactly as the SDK does: $label', async (spec) => {
-      const { lean, sdk, answeredLean } = await compare(spec);
+      const { lean, sdk, answeredLean, handedOver } = await compare(spec);
+      expect(handedOver, 'written by the lean path itself').toBe(false);
       expect(lean.status).toBe(200);
       expect(answeredLean, 'the lean path answered').toBe(true);
       await expectSameTasks(spec.label, lean, sdk);
@@ -186,8 +190,9 @@ describe.each(engineCases)(
       { label: 'modern immediate result', era: 'modern', tool: 'instant', answer: /"resultType":"complete"/ },
       { label: 'legacy immediate result', era: 'legacy', tool: 'instant', answer: /"status":"completed"/ },
     ] as const)('answers an immediate result exactly as the SDK does: $label', async (spec) => {
-      const { lean, answeredLean } = await compare(spec);
+      const { lean, answeredLean, handedOver } = await compare(spec);
       expect(answeredLean, 'the lean path answered').toBe(true);
+      expect(handedOver, 'written by the lean path itself').toBe(false);
       expect(lean.body).toMatch(spec.answer);
     });
 
@@ -208,7 +213,7 @@ describe.each(engineCases)(
           tool: 'work',
           body: modernParams({ arguments: [1] }),
         },
-        { label: 'foreground-only tool', era: 'modern', tool: 'fg', lean: true },
+        { label: 'foreground-only tool', era: 'modern', tool: 'fg', lean: 'written' },
         { label: 'preflight', era: 'modern', tool: 'asked' },
         { label: 'x-mcp-header tool', era: 'modern', tool: 'headered', headers: { 'mcp-param-text': 'hi' } },
         {
@@ -216,7 +221,7 @@ describe.each(engineCases)(
           era: 'modern',
           tool: 'work',
           body: modernParams({}, envelope({})),
-          lean: true,
+          lean: 'written',
         },
         {
           label: 'undeclared extension, task-only tool',
@@ -273,7 +278,7 @@ describe.each(engineCases)(
           era: 'modern',
           tool: 'work',
           args: { text: 'x'.repeat(4096) },
-          lean: true,
+          lean: 'handed',
         },
         // 2025-11-25
         { label: 'legacy unknown tool', era: 'legacy', tool: 'nope' },
@@ -285,7 +290,7 @@ describe.each(engineCases)(
           era: 'legacy',
           tool: 'work',
           body: withParams({ name: 'work', arguments: { text: 'a' } }),
-          lean: true,
+          lean: 'written',
         },
         {
           label: 'legacy task-only tool without task',
@@ -348,12 +353,13 @@ describe.each(engineCases)(
           era: 'legacy',
           tool: 'work',
           args: { text: 'x'.repeat(4096) },
-          lean: true,
+          lean: 'handed',
         },
       ];
       for (const spec of specs) {
-        const { answeredLean } = await compare(spec);
-        expect(answeredLean, `${spec.label}: taken by the lean path`).toBe(spec.lean === true);
+        const { answeredLean, handedOver } = await compare(spec);
+        expect(answeredLean, `${spec.label}: taken by the lean path`).toBe(spec.lean !== undefined);
+        if (spec.lean) expect(handedOver, `${spec.label}: handed to the SDK`).toBe(spec.lean === 'handed');
       }
     });
   },
@@ -386,8 +392,9 @@ describe('lean task creation at its limits', () => {
         expect(createdTaskId(first.body), era).toBeDefined();
         const before = creations.mock.calls.length;
         const over = () => requestOf({ label: 'over', era, tool: 'work', token });
-        const { lean, answeredLean } = await paths.compare(server, over, `${era} over the limit`);
+        const { lean, answeredLean, handedOver } = await paths.compare(server, over, `${era} over the limit`);
         expect(answeredLean, `${era}: taken by the lean path`).toBe(true);
+        expect(handedOver, `${era}: its failure handed to the SDK to answer`).toBe(true);
         expect(lean.body, era).toMatch(/"error"/);
         expect(createdTaskId(lean.body), era).toBeUndefined();
         // One refused creation per request (the lean one, then the SDK-only one): the SDK encoded the lean path's failure rather than running it again.

@@ -79,8 +79,9 @@ export interface LeanCallSetup {
   onAdopt?: (ctx: ServerContext) => void;
 }
 
-/** A call the lean path started: its outcome, and whether it logged before the SDK took it over. */
+/** A call the lean path started: its route, its outcome, and whether it logged before the SDK took it over. */
 export interface LeanCall extends StartedToolCall {
+  readonly route: Route;
   readonly logged: boolean;
 }
 
@@ -117,6 +118,7 @@ export async function startLeanCall(setup: LeanCallSetup): Promise<LeanCall | un
     (error: unknown) => ({ kind: 'threw', error }),
   );
   return {
+    route: admitted.route,
     outcome,
     get logged() {
       return logs.held;
@@ -129,11 +131,14 @@ export async function startLeanCall(setup: LeanCallSetup): Promise<LeanCall | un
 }
 
 /**
- * How the call stands at the end of the current event-loop turn: its outcome when it has ended without logging,
- * else `undefined` (still running, or it logged), for the SDK to take over. The SDK's 2025-11-25 answer is an SSE
- * stream it opens at once, so a call handed over then reaches the client as early as it would have.
+ * How a 2025-11-25 call stands when the lean path must answer or hand it on: its outcome when it has ended without
+ * logging, else `undefined` (still running, or it logged), for the SDK to take over. The SDK's answer is an SSE
+ * stream it opens at once, so a foreground call is handed over at the end of the current event-loop turn, and then
+ * reaches the client as early as it would have. A task's creation is waited for: it is short (storing the task,
+ * and at most the tool's `immediateResultMs`) and has nothing to send before its answer.
  */
-export async function endedThisTurn(call: LeanCall): Promise<ToolCallOutcome | undefined> {
+export async function outcomeInTime(call: LeanCall): Promise<ToolCallOutcome | undefined> {
+  if (call.route === 'task') return call.outcome;
   const turn = new Promise<undefined>((resolve) => setImmediate(resolve, undefined));
   const early = await Promise.race([call.outcome, turn]);
   return early && !call.logged ? early : undefined;

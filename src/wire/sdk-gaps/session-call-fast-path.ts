@@ -24,7 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthInfo, JSONRPCMessage } from '@modelcontextprotocol/server';
 import type { HttpPorts, LeanSession, StartedToolCall, WireEra } from '../era.js';
-import { endedThisTurn, legacyResult, plainToolCall, startLeanCall } from './lean-calls.js';
+import { outcomeInTime, legacyResult, plainToolCall, startLeanCall } from './lean-calls.js';
 import { SSE_HEADERS } from './plain-requests.js';
 import { TextResponse } from './text-response.js';
 
@@ -69,7 +69,7 @@ export class SessionCallFastPath {
       },
     });
     if (!started) return undefined;
-    const early = await endedThisTurn(started);
+    const early = await outcomeInTime(started);
     const result = early && legacyResult(early);
     if (!result) return sdk(started);
     return sessionAnswer({ result, jsonrpc: '2.0', id: call.id } as JSONRPCMessage, session);

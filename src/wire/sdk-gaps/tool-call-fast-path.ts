@@ -30,7 +30,7 @@
  */
 import { type AuthInfo, SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
 import type { HttpPorts, ToolCallOutcome, WireEra } from '../era.js';
-import { endedThisTurn, isTextResult, legacyResult, plainToolCall, startLeanCall } from './lean-calls.js';
+import { outcomeInTime, isTextResult, legacyResult, plainToolCall, startLeanCall } from './lean-calls.js';
 import { jsonAnswer, sseAnswer } from './plain-requests.js';
 
 export interface ToolCallFastPathDeps extends Pick<HttpPorts, 'calls' | 'info' | 'shutdown' | 'replay'> {
@@ -69,7 +69,7 @@ export class ToolCallFastPath {
       const written = modernResult(await started.outcome, deps.info);
       return written ? jsonAnswer(written, call.id) : replay();
     }
-    const early = await endedThisTurn(started);
+    const early = await outcomeInTime(started);
     const written = early && legacyResult(early);
     return written ? sseAnswer(written, call.id) : replay();
   }
