@@ -55,7 +55,7 @@ export class HttpDispatch {
   private sessionful?: SessionServing;
   private shortcuts?: HttpShortcut[];
   private calls?: LeanToolCalls;
-  /** Calls the lean path started, by request, for the SDK server that answers it (see `HttpPorts.replay`). */
+  /** Calls the lean path started, by request, for the SDK server that answers it (see `HttpPorts.handOver`). */
   private readonly started = new WeakMap<Request, StartedToolCall>();
   /**
    * The started call of the request an SDK server handles, taken once (a call the SDK re-runs with input answers then
@@ -106,7 +106,7 @@ export class HttpDispatch {
   /** The lean answers of every era served statelessly, in the order wire/eras.ts lists the eras. */
   private async statelessShortcuts(): Promise<HttpShortcut[]> {
     const internals = await this.deps.internals();
-    const ports: HttpPorts = { ...internals, calls: this.leanCalls(internals), replay: this.replay };
+    const ports: HttpPorts = { ...internals, calls: this.leanCalls(internals), handOver: this.handOver };
     return Object.values(ERAS)
       .filter((era) => !(this.sessionful && era.httpSessions))
       .flatMap((era) => era.statelessShortcuts(ports));
@@ -118,7 +118,7 @@ export class HttpDispatch {
     return this.calls;
   }
 
-  private readonly replay: HttpPorts['replay'] = async (request, parsedBody, authInfo, call) => {
+  private readonly handOver: HttpPorts['handOver'] = async (request, parsedBody, authInfo, call) => {
     const handler = await this.sdkHandler();
     this.started.set(request, call);
     return handler.fetch(request, { authInfo, parsedBody });

@@ -56,7 +56,7 @@ export interface ServerInternals {
  * Build one SDK `McpServer` for one serving unit of the given era. The SDK builds one per HTTP request (and per
  * stdio connection); everything durable lives in `internals`, so instances are cheap and share nothing mutable.
  * Where the eras differ, the era's own module (wire/<era>/) decides. `started` finds the `tools/call` of a request
- * the lean path has already started, which the server then takes over instead of running it (`HttpPorts.replay`).
+ * the lean path has already started, which the server then takes over instead of running it (`HttpPorts.handOver`).
  */
 export function buildSdkServer(
   internals: ServerInternals,

@@ -203,7 +203,7 @@ export interface HttpPorts extends EraPorts {
    * path has already started: the SDK takes the call over (see {@link StartedToolCall}) instead of running it, and
    * answers exactly as if it had run it itself.
    */
-  replay(
+  handOver(
     request: Request,
     body: unknown,
     authInfo: AuthInfo | undefined,

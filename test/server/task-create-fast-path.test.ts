@@ -412,7 +412,7 @@ describe('lean task creation at its limits', () => {
     const admit = vi.fn();
     const lean = new ToolCallFastPath({
       calls: { takes: () => true, admit },
-      replay: vi.fn(),
+      handOver: vi.fn(),
       info: { name: 'x', version: '1' },
       shutdown,
       era: modernEra,

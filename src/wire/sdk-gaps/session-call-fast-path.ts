@@ -24,7 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthInfo, JSONRPCMessage } from '@modelcontextprotocol/server';
 import type { HttpPorts, LeanSession, StartedToolCall, WireEra } from '../era.js';
-import { outcomeInTime, legacyResult, plainToolCall, startLeanCall } from './lean-calls.js';
+import { legacyResult, outcomeInTime, plainToolCall, startLeanCall } from './lean-calls.js';
 import { SSE_HEADERS } from './plain-requests.js';
 import { TextResponse } from './text-response.js';
 

@@ -20,7 +20,7 @@
  * The answer: an outcome whose encoding is known byte for byte is written here, as the SDK writes it: a task's
  * creation, and a result of text content only (`{ content }` is what the SDK's result validation returns unchanged).
  * Any other outcome (another result, an input request, an error thrown) is handed to the SDK's handler with the
- * request (`HttpPorts.replay`), whose server takes the call over instead of running it again, and encodes it. On
+ * request (`HttpPorts.handOver`), whose server takes the call over instead of running it again, and encodes it. On
  * 2026-07-28 the answer is JSON (the SDK answers JSON unless a notification precedes the result, and the bare
  * envelope leaves `ctx.log` and progress nothing to send). On 2025-11-25 it is an SSE stream, which the SDK opens at
  * once and on which it sends `ctx.log` messages (a stateless request has no log level, so every message goes): a call
@@ -30,10 +30,10 @@
  */
 import { type AuthInfo, SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
 import type { HttpPorts, ToolCallOutcome, WireEra } from '../era.js';
-import { outcomeInTime, isTextResult, legacyResult, plainToolCall, startLeanCall } from './lean-calls.js';
+import { isTextResult, legacyResult, outcomeInTime, plainToolCall, startLeanCall } from './lean-calls.js';
 import { jsonAnswer, sseAnswer } from './plain-requests.js';
 
-export interface ToolCallFastPathDeps extends Pick<HttpPorts, 'calls' | 'info' | 'shutdown' | 'replay'> {
+export interface ToolCallFastPathDeps extends Pick<HttpPorts, 'calls' | 'info' | 'shutdown' | 'handOver'> {
   /** The era whose calls this path takes, and how they are written on the wire. */
   era: WireEra;
   encoding: 'modern' | 'legacy';
@@ -64,14 +64,14 @@ export class ToolCallFastPath {
       logs: modern ? 'dropped' : 'held',
     });
     if (!started) return undefined;
-    const replay = () => deps.replay(request, body, authInfo, started);
+    const handOver = () => deps.handOver(request, body, authInfo, started);
     if (modern) {
       const written = modernResult(await started.outcome, deps.info);
-      return written ? jsonAnswer(written, call.id) : replay();
+      return written ? jsonAnswer(written, call.id) : handOver();
     }
     const early = await outcomeInTime(started);
     const written = early && legacyResult(early);
-    return written ? sseAnswer(written, call.id) : replay();
+    return written ? sseAnswer(written, call.id) : handOver();
   }
 }
 
