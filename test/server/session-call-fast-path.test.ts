@@ -228,11 +228,21 @@ describe.each(engineCases)(
         await response.body?.cancel();
       });
 
-      it.runIf(resumable)('keeps a lean answer for a client that resumes its stream', async () => {
+      const resumes = resumable
+        ? 'keeps a lean answer for a client that resumes its stream'
+        : 'writes a lean answer without event ids, as the transport does when nothing is kept';
+      it(resumes, async () => {
         const answers = paths.answers();
         const response = await fixture.server.fetch(requestOf({ tool: 'text' }));
         expect(paths.answers()).toBe(answers + 1);
-        const primed = /^id: (\S+)$/m.exec(await response.text())![1]!;
+        const text = await response.text();
+        if (!resumable) {
+          expect(text).toBe(
+            'event: message\ndata: {"result":{"content":[{"type":"text","text":"hi"}]},"jsonrpc":"2.0","id":9}\n\n',
+          );
+          return;
+        }
+        const primed = /^id: (\S+)$/m.exec(text)![1]!;
         const request = requestOf({ tool: 'text' });
         const resumed = await fixture.server.fetch(
           new Request(request.url, {
