@@ -14,7 +14,7 @@ import { isPlainObject } from '../wire/json-body.js';
 import { DEFAULT_MIN_TTL_MS, DEFAULTS, type TaskMCPOptions } from './options.js';
 import type { ResourceTaskOptions, TaskMode, TaskOptions } from './registry.js';
 import type { ResumableStreamOptions } from './resumable-streams.js';
-import type { SessionOptions } from './sessions.js';
+import type { SessionOptions } from './session-options.js';
 
 type KeyList<T> = { [K in keyof Required<T>]: true };
 const keysOf = <T>(keys: KeyList<T>): string[] => Object.keys(keys);

@@ -9,7 +9,7 @@ import type { TaskEngine } from '../tasks/engine.js';
 import type { ServerLogger } from './logger.js';
 import type { TaskDefaults, TaskMode } from './registry.js';
 import type { HttpServeOptions } from './serve.js';
-import type { SessionOptions } from './sessions.js';
+import type { SessionOptions } from './session-options.js';
 
 export interface TaskMCPOptions {
   name: string;

@@ -24,26 +24,10 @@ import type { LeanSession, SessionShortcut } from '../wire/era.js';
 import { jsonRpcErrorResponse } from '../wire/json-body.js';
 import { onServerClose } from '../wire/sdk-gaps/index.js';
 import type { ServerLogger } from './logger.js';
-import { RESUMABLE_DEFAULTS, type ResumableStreamOptions, SessionEventStore } from './resumable-streams.js';
+import { RESUMABLE_DEFAULTS, SessionEventStore } from './resumable-streams.js';
 import { SessionForwarding } from './session-forwarding.js';
+import { SESSION_DEFAULTS, type SessionOptions } from './session-options.js';
 import { type OpenPost, requestIds, SessionTransport, untilEnded } from './session-streams.js';
-
-export interface SessionOptions {
-  /**
-   * Close a session after this long without a request and without an open stream (default 30 minutes). A running
-   * call or an open GET stream keeps it alive; a client that went away stops holding its streams.
-   */
-  idleTimeoutMs?: number;
-  /** Sessions open at once (default 1,000); an `initialize` beyond it answers `503`. */
-  maxSessions?: number;
-  /**
-   * Resumable SSE streams (default on): every event gets an id and is kept in the engine (Redis: shared), so a
-   * client reconnecting with `Last-Event-ID` receives what it missed. `false` sends no ids and keeps nothing.
-   */
-  resumable?: boolean | ResumableStreamOptions;
-}
-
-export const SESSION_DEFAULTS = { idleTimeoutMs: 30 * 60_000, maxSessions: 1_000 };
 
 /**
  * What sessions keep on the engine, sealed with the server's snapshot codec: their stream events, and (distributed
@@ -167,8 +151,7 @@ export class HttpSessions {
     request: Request,
     options: { authInfo?: AuthInfo; parsedBody?: unknown },
   ): Promise<Response> {
-    session.streams++;
-    clearTimeout(session.idle);
+    this.hold(session);
     const { signal } = request;
     const post: OpenPost = {
       waiting: new Set(ids),
@@ -209,8 +192,7 @@ export class HttpSessions {
     request: Request,
     options: { authInfo?: AuthInfo; parsedBody?: unknown },
   ): Promise<Response> {
-    session.streams++;
-    clearTimeout(session.idle);
+    this.hold(session);
     try {
       const viaTransport = () => this.posted(session, ids, request, options);
       const answered = await shortcut(
@@ -336,8 +318,7 @@ export class HttpSessions {
     signal: AbortSignal,
     respond: () => Promise<Response>,
   ): Promise<Response> {
-    session.streams++;
-    clearTimeout(session.idle);
+    this.hold(session);
     let response: Response;
     try {
       response = await respond();
@@ -353,6 +334,12 @@ export class HttpSessions {
       untilEnded(response.body, signal, () => this.release(session)),
       response,
     );
+  }
+
+  /** The session is busy (a request or response stream open): it cannot go idle until as many releases follow. */
+  private hold(session: Session): void {
+    session.streams++;
+    clearTimeout(session.idle);
   }
 
   private release(session: Session): void {
