@@ -12,6 +12,20 @@ export const LEGACY_PROTOCOL_VERSION = '2025-11-25';
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 
 /**
+ * Whether declared client capabilities name the tasks extension: how a 2026-07-28 request opts in to tasks, each
+ * request for itself. Takes the capabilities as a request carries them, checked or not.
+ */
+export function declaresTasksExtension(capabilities: unknown): boolean {
+  if (typeof capabilities !== 'object' || capabilities === null) return false;
+  const { extensions } = capabilities as { extensions?: unknown };
+  return (
+    typeof extensions === 'object' &&
+    extensions !== null &&
+    (extensions as Record<string, unknown>)[TASKS_EXTENSION] !== undefined
+  );
+}
+
+/**
  * `tools/list` `_meta` key where taskmcp servers advertise a tool's task mode: the 2026-07-28 wire has no field for
  * it (on 2025-11-25, `execution.taskSupport` says the same).
  */

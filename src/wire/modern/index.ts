@@ -17,7 +17,7 @@ import {
   TASKS_EXTENSION,
   tasksExtensionRequired,
 } from '../../errors.js';
-import { MODERN_PROTOCOL_VERSION } from '../../protocol.js';
+import { declaresTasksExtension, MODERN_PROTOCOL_VERSION } from '../../protocol.js';
 import { isCallToolResult } from '../../tasks/types.js';
 import type { EraPorts, Routable, ServedEra, TaskOperations, WireEra } from '../era.js';
 import { asToolCallResult, serveTaskMethod } from '../sdk-gaps/index.js';
@@ -35,15 +35,15 @@ function requestClientCapabilities(ctx: ServerContext): ClientCapabilities | und
 }
 
 /** Whether this request (and only this request: there is no carry-over) declares the tasks extension. */
-function declaresTasksExtension(ctx: ServerContext): boolean {
-  return requestClientCapabilities(ctx)?.extensions?.[TASKS_EXTENSION] !== undefined;
+function requestDeclaresTasks(ctx: ServerContext): boolean {
+  return declaresTasksExtension(requestClientCapabilities(ctx));
 }
 
 /** Decide-and-task: foreground or task for one `tools/call`, or -32021 when neither is allowed. */
 function routeToolCall(tool: Routable, ctx: ServerContext): 'foreground' | 'task' {
   const { mode } = tool.task;
   if (mode === 'forbidden') return 'foreground';
-  const optedIn = declaresTasksExtension(ctx);
+  const optedIn = requestDeclaresTasks(ctx);
   if (mode === 'required' && !optedIn) {
     throw tasksExtensionRequired(
       `Tool '${tool.name}' only runs as a task, and this request did not declare the ${TASKS_EXTENSION} extension.`,
@@ -87,7 +87,7 @@ function inputResponsesOf(ctx: ServerContext): Record<string, unknown> {
 }
 
 function requireDeclared(ctx: ServerContext, method: string): void {
-  if (!declaresTasksExtension(ctx)) {
+  if (!requestDeclaresTasks(ctx)) {
     throw tasksExtensionRequired(
       `${method} belongs to the ${TASKS_EXTENSION} extension, which this request did not declare.`,
     );

@@ -6,6 +6,7 @@
  * `notifications/message` for tasks on this stream.
  */
 import { ProtocolError, ProtocolErrorCode, TASKS_EXTENSION, tasksExtensionRequired } from '../../errors.js';
+import { declaresTasksExtension } from '../../protocol.js';
 import type { TaskListenOptions, TaskListenPort, TaskListenRequest } from '../era.js';
 import { isPlainObject } from '../json-body.js';
 import { subscribeToTasks } from './task-subscription.js';
@@ -33,9 +34,7 @@ export function asksForTaskNotifications(message: unknown): boolean {
 export function readTaskListen(message: Record<string, unknown>): TaskListenRequest {
   const params = message.params as { _meta?: unknown; notifications: { taskIds?: unknown } };
   const meta = isPlainObject(params._meta) ? params._meta : {};
-  const capabilities = meta['io.modelcontextprotocol/clientCapabilities'];
-  const extensions = isPlainObject(capabilities) ? capabilities.extensions : undefined;
-  if (!isPlainObject(extensions) || extensions[TASKS_EXTENSION] === undefined) {
+  if (!declaresTasksExtension(meta['io.modelcontextprotocol/clientCapabilities'])) {
     throw tasksExtensionRequired(
       `Task notifications (subscriptions/listen with taskIds) belong to the ${TASKS_EXTENSION} extension, which this request did not declare.`,
     );

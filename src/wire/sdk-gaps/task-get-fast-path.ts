@@ -20,13 +20,11 @@
 import {
   type AuthInfo,
   CLIENT_CAPABILITIES_META_KEY,
-  type ClientCapabilities,
   SERVER_INFO_META_KEY,
 } from '@modelcontextprotocol/server';
-import { TASKS_EXTENSION } from '../../protocol.js';
+import { declaresTasksExtension } from '../../protocol.js';
 import { traceRequest } from '../../tracing/spans.js';
 import type { HttpPorts, TaskOperations } from '../era.js';
-import { isPlainObject } from '../json-body.js';
 import { detailedTask } from '../modern/shapes.js';
 import { hasExactly, jsonAnswer, leanContext, plainModernRequest } from './plain-requests.js';
 
@@ -86,8 +84,7 @@ function plainTaskGet(request: Request, body: unknown): string | undefined {
   if (!plain || !hasExactly(plain.params, ['taskId', '_meta'])) return undefined;
   // The method belongs to the tasks extension: a request that does not declare it gets the SDK path's -32021.
   const meta = plain.params._meta as Record<string, unknown>;
-  const capabilities = meta[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities;
-  if (!isPlainObject(capabilities.extensions?.[TASKS_EXTENSION])) return undefined;
+  if (!declaresTasksExtension(meta[CLIENT_CAPABILITIES_META_KEY])) return undefined;
   const { taskId } = plain.params;
   return typeof taskId === 'string' && PLAIN_TASK_ID.test(taskId) ? taskId : undefined;
 }
